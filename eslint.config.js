@@ -1,0 +1,66 @@
+// Lint config. Besides typescript-eslint's rules it holds the architecture:
+// each layer may import only the layers below it, and only through their index.
+import tseslint from 'typescript-eslint';
+
+/** Layers from the bottom up; a layer may import the ones listed as `may`. */
+const layers = {
+  diagnostics: [],
+  spec: ['diagnostics'],
+  compiler: ['diagnostics', 'spec'],
+  governance: ['diagnostics', 'spec', 'compiler'],
+  sqlparse: ['diagnostics'],
+  loader: ['diagnostics', 'spec'],
+  workspace: ['diagnostics', 'spec', 'compiler', 'governance', 'sqlparse', 'loader'],
+  examples: [],
+  cli: ['diagnostics', 'spec', 'compiler', 'governance', 'sqlparse', 'loader', 'workspace', 'examples'],
+};
+const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance'];
+const allLayers = Object.keys(layers);
+
+const deepImport = {
+  group: ['../*/*', '!../*/index.js', '../../*/*', '!../../*/index.js', '../../*/*/**'],
+  message: 'Import another folder through its index.js, its public face.',
+};
+
+const layerRules = Object.entries(layers).map(([layer, may]) => {
+  const forbidden = allLayers.filter((other) => other !== layer && !may.includes(other));
+  const patterns = [
+    deepImport,
+    ...forbidden.map((other) => ({
+      group: [`../${other}/*`, `../../${other}/*`, `../${other}`, `../../${other}`],
+      message: `${layer}/ must not import ${other}/: dependencies point one way (see docs/architecture.md).`,
+    })),
+  ];
+  if (pureLayers.includes(layer)) {
+    patterns.push({
+      group: ['node:*', 'fs', 'path', 'child_process', '@duckdb/*'],
+      message: `${layer}/ is pure (no I/O, no engines) so that the web app can reuse it.`,
+    });
+  }
+  return {
+    files: [`src/${layer}/**/*.ts`],
+    ignores: ['src/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  };
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/.peers/**', 'bench/.work/**', 'scratch/**', 'examples/**/data/**', 'coverage/**'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.strictTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
+    },
+  },
+  ...layerRules,
+  {
+    files: ['**/*.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);

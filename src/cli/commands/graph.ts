@@ -1,0 +1,105 @@
+import { Option, type Command } from 'commander';
+import type { MeshGraph, MeshNode } from '../../compiler/index.js';
+import { paint, printJson, type Output } from '../output.js';
+import type { CommandContext } from './context.js';
+import { openValidMesh } from './open-valid.js';
+
+type GraphFormat = 'text' | 'json' | 'dot';
+
+export function registerGraph(program: Command, context: CommandContext): void {
+  program
+    .command('graph')
+    .description('Print the compiled DAG of the whole mesh')
+    .addOption(new Option('--format <format>', 'text, json or dot (Graphviz)').choices(['text', 'json', 'dot']).default('text'))
+    .option('--json', 'same as --format json')
+    .action(async (options: { format: GraphFormat; json?: boolean }) => {
+      const opened = await openValidMesh(context);
+      if (!opened) return;
+      const format = options.json ? 'json' : options.format;
+      if (format === 'json') printJson(context.output, graphToJson(opened.graph));
+      else if (format === 'dot') context.output.out(graphToDot(opened.graph));
+      else printGraphText(context.output, opened.graph);
+    });
+}
+
+/** How a node is named to people: ports by what consumers write, the rest by product and name. */
+export function displayName(node: MeshNode): string {
+  return node.kind === 'port' ? `${node.domain}.${node.table}` : `${node.product}.${node.name}`;
+}
+
+export function graphToJson(graph: MeshGraph): unknown {
+  const position = new Map(graph.order.map((id, i) => [id, i]));
+  const nodes = [...graph.nodes.values()]
+    .sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity) || (a.id < b.id ? -1 : 1))
+    .map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      name: displayName(n),
+      product: n.product,
+      domain: n.domain,
+      file: n.location.file,
+      line: n.location.line,
+      upstream: n.upstream,
+      downstream: n.downstream,
+    }));
+  const products = [...graph.products.values()].map((p) => ({ id: p.id, domain: p.domain, name: p.name, owner: p.owner, kind: p.kind }));
+  return { products, nodes };
+}
+
+function printGraphText(output: Output, graph: MeshGraph): void {
+  const position = new Map(graph.order.map((id, i) => [id, i]));
+  const products = [...graph.products.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const product of products) {
+    output.out(`${paint(output, 'bold', product.id)}  ${paint(output, 'dim', `${product.kind} · owner ${product.owner}`)}`);
+    const nodes = product.nodes
+      .map((id) => graph.nodes.get(id))
+      .filter((n): n is MeshNode => n !== undefined)
+      .sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+    const width = Math.max(...nodes.map((n) => displayName(n).length), 0);
+    for (const node of nodes) {
+      const reads = node.upstream.map((id) => {
+        const up = graph.nodes.get(id);
+        return up ? (up.product === node.product && up.kind !== 'port' ? up.name : displayName(up)) : id;
+      });
+      const name = node.kind === 'port' ? displayName(node) : node.name;
+      output.out(`  ${node.kind.padEnd(8)} ${name.padEnd(width)}${reads.length > 0 ? paint(output, 'dim', `  ← ${reads.join(', ')}`) : ''}`);
+    }
+    output.out('');
+  }
+  output.out(`${graph.products.size} products, ${graph.nodes.size} nodes`);
+}
+
+const DOT_SHAPES: Record<MeshNode['kind'], string> = { source: 'cylinder', model: 'box', snapshot: 'box3d', port: 'cds', feature: 'note' };
+
+function quote(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** Graphviz: one cluster per domain holding one cluster per product; edges follow the data. */
+export function graphToDot(graph: MeshGraph): string {
+  const lines = ['digraph mesh {', '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=10];', '  compound=true;'];
+  const domains = new Map<string, string[]>();
+  for (const product of graph.products.values()) {
+    const list = domains.get(product.domain) ?? [];
+    list.push(product.id);
+    domains.set(product.domain, list);
+  }
+  let cluster = 0;
+  for (const [domain, productIds] of [...domains].sort()) {
+    lines.push(`  subgraph cluster_${cluster++} {`, `    label=${quote(domain)}; style=rounded; color="#999999";`);
+    for (const productId of productIds.sort()) {
+      const product = graph.products.get(productId);
+      if (!product) continue;
+      lines.push(`    subgraph cluster_${cluster++} {`, `      label=${quote(`${product.name} (${product.kind})`)}; style=filled; fillcolor="#f4f6fb";`);
+      for (const id of product.nodes) {
+        const node = graph.nodes.get(id);
+        if (node) lines.push(`      ${quote(id)} [label=${quote(node.kind === 'port' ? displayName(node) : node.name)}, shape=${DOT_SHAPES[node.kind]}];`);
+      }
+      lines.push('    }');
+    }
+    lines.push('  }');
+  }
+  for (const node of graph.nodes.values()) for (const up of node.upstream) lines.push(`  ${quote(up)} -> ${quote(node.id)};`);
+  lines.push('}');
+  return lines.join('\n');
+}

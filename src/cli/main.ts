@@ -1,0 +1,59 @@
+import { Command, CommanderError } from 'commander';
+import { registerGraph } from './commands/graph.js';
+import { registerLineage } from './commands/lineage.js';
+import { registerSchema } from './commands/schema.js';
+import { registerValidate } from './commands/validate.js';
+import type { CommandContext } from './commands/context.js';
+import { ExitCode, UsageError } from './exit-codes.js';
+import { processOutput, type Output } from './output.js';
+
+const VERSION = '0.1.0';
+
+function buildProgram(context: CommandContext, setDir: (dir: string) => void): Command {
+  const program = new Command('tessera')
+    .description('Data products as code: declare, build, govern, observe and consume a data mesh.')
+    .version(VERSION)
+    .option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml', '.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.output.out(text.trimEnd()),
+      writeErr: (text) => context.output.err(text.trimEnd()),
+    })
+    .hook('preAction', (_command, action) => {
+      setDir(action.optsWithGlobals<{ dir: string }>().dir);
+    });
+  for (const register of [registerValidate, registerGraph, registerLineage, registerSchema]) register(program, context);
+  for (const command of program.commands) {
+    command.exitOverride().option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml');
+  }
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 errors in the mesh, 2 a bad command line. */
+export async function main(argv: readonly string[], output: Output = processOutput()): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let dir = '.';
+  const context: CommandContext = {
+    output,
+    dir: () => dir,
+    setExit: (code) => {
+      exitCode = Math.max(exitCode, code);
+    },
+  };
+  const program = buildProgram(context, (value) => (dir = value));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    if (argv.length === 0) program.outputHelp();
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof UsageError) {
+      output.err(`error: ${error.message}`);
+      return ExitCode.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,382 @@
+import { didYouMean, LineIndex, type Diagnostic, type SourcePosition } from '../diagnostics/index.js';
+import { portTableName, type Mesh, type Product } from '../spec/index.js';
+import { cycleChain, findCycles, topologicalOrder } from './cycles.js';
+import { nodeId, portId, type MeshGraph, type MeshNode, type ModelNode, type PortNode, type ProductSummary } from './graph.js';
+
+/** What the compiler needs from a model's parsed SQL (the sqlparse layer produces it). */
+export interface ModelSqlAnalysis {
+  readonly references: readonly { readonly catalog?: string; readonly schema?: string; readonly name: string; readonly offset: number }[];
+  readonly problem?: { readonly kind: string; readonly message: string; readonly offset?: number };
+}
+
+export interface CompileResult {
+  readonly graph: MeshGraph;
+  readonly diagnostics: Diagnostic[];
+}
+
+const SQL_PROBLEM_CODES: Record<string, { code: string; hint: string }> = {
+  syntax: { code: 'sql/syntax', hint: 'Fix the SQL near the position shown; the model must parse as DuckDB SQL.' },
+  'not-select': { code: 'sql/not-select', hint: 'Write the model as a plain SELECT (or WITH … SELECT); Tessera creates the table itself.' },
+  'multiple-statements': { code: 'sql/multiple-statements', hint: 'Keep one SELECT per model file; split the rest into models of their own.' },
+  empty: { code: 'sql/empty', hint: 'Write the SELECT that produces the model, or delete the file.' },
+};
+
+/** Per-product lookup of internal assets by lowercased name. */
+type AssetIndex = Map<string, MeshNode>;
+
+class Compiler {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly nodes = new Map<string, MeshNode>();
+  private readonly assets = new Map<string, AssetIndex>();
+  /** domain → lowercased port table → port node */
+  private readonly ports = new Map<string, Map<string, PortNode>>();
+  private readonly productsByName = new Map<string, Product[]>();
+
+  constructor(
+    private readonly mesh: Mesh,
+    private readonly sql: ReadonlyMap<string, ModelSqlAnalysis>,
+  ) {}
+
+  compile(): CompileResult {
+    this.checkTeams();
+    for (const model of this.mesh.unvalidatedModels) this.reportSqlProblem(model.name, model.sqlFile, model.sql);
+    for (const product of this.mesh.products) this.declareProduct(product);
+    for (const product of this.mesh.products) this.connectProduct(product);
+    const order = this.orderAndCycles();
+    for (const node of this.nodes.values()) for (const up of node.upstream) this.nodes.get(up)?.downstream.push(node.id);
+    const products = new Map<string, ProductSummary>();
+    for (const product of this.mesh.products) {
+      products.set(product.id, {
+        id: product.id,
+        domain: product.spec.domain,
+        name: product.spec.name,
+        owner: product.spec.owner,
+        kind: product.spec.kind,
+        nodes: [...this.nodes.values()].filter((n) => n.product === product.id).map((n) => n.id),
+      });
+    }
+    return { graph: { nodes: this.nodes, products, order }, diagnostics: this.diagnostics };
+  }
+
+  private error(code: string, message: string, hint: string, location: SourcePosition | undefined): void {
+    this.diagnostics.push({ code, severity: 'error', message, hint, ...(location ? { location } : {}) });
+  }
+
+  private checkTeams(): void {
+    const seen = new Map<string, number>();
+    this.mesh.teams.forEach((team, i) => {
+      const first = seen.get(team.id);
+      if (first !== undefined) {
+        this.error('team/duplicate', `Team id \`${team.id}\` is declared twice (first as teams[${first}]).`, 'Give every team a unique id.', this.mesh.teamsFile?.locate(['teams', i, 'id']));
+      } else {
+        seen.set(team.id, i);
+      }
+    });
+  }
+
+  /** First pass: create every node, so that the second pass can resolve references in any order. */
+  private declareProduct(product: Product): void {
+    const { spec, file } = product;
+    const domain = spec.domain;
+    const byName = this.productsByName.get(spec.name.toLowerCase());
+    if (byName) byName.push(product);
+    else this.productsByName.set(spec.name.toLowerCase(), [product]);
+
+    if (!this.mesh.teams.some((t) => t.id === spec.owner)) {
+      const teamIds = this.mesh.teams.map((t) => t.id);
+      this.error(
+        'owner/unknown-team',
+        `Owner \`${spec.owner}\` of product ${product.id} is not a team in teams.yaml.${didYouMean(spec.owner, teamIds)}`,
+        teamIds.length > 0 ? `Use one of the declared teams (${teamIds.join(', ')}) or add this team to teams.yaml.` : 'Declare the team in teams.yaml.',
+        file.locate(['owner']),
+      );
+    }
+
+    const assets: AssetIndex = new Map();
+    this.assets.set(product.id, assets);
+    const base = { product: product.id, domain, upstream: [] as string[], downstream: [] as string[] };
+    const addAsset = (node: MeshNode): void => {
+      const key = node.name.toLowerCase();
+      const existing = assets.get(key);
+      if (existing) {
+        this.error(
+          'asset/duplicate-name',
+          `\`${node.name}\` names both a ${existing.kind} and a ${node.kind} in product ${product.id}.`,
+          'Sources, models and snapshots of a product share one namespace (models read them by bare name): rename one.',
+          node.location,
+        );
+        return;
+      }
+      assets.set(key, node);
+      this.nodes.set(node.id, node);
+    };
+    (spec.sources ?? []).forEach((source, i) => {
+      addAsset({ ...base, upstream: [], downstream: [], kind: 'source', id: nodeId('source', product.id, source.name), name: source.name, spec: source, location: file.locate(['sources', i, 'name']) });
+    });
+    for (const model of product.models) {
+      const node: ModelNode = {
+        ...base,
+        upstream: [],
+        downstream: [],
+        kind: 'model',
+        id: nodeId('model', product.id, model.name),
+        name: model.name,
+        sqlFile: model.sqlFile,
+        sql: model.sql,
+        location: { file: model.sqlFile, line: 1, column: 1 },
+        ...(model.spec ? { spec: model.spec } : {}),
+      };
+      addAsset(node);
+    }
+    (spec.snapshots ?? []).forEach((snapshot, i) => {
+      addAsset({ ...base, upstream: [], downstream: [], kind: 'snapshot', id: nodeId('snapshot', product.id, snapshot.name), name: snapshot.name, spec: snapshot, location: file.locate(['snapshots', i, 'name']) });
+    });
+
+    let domainPorts = this.ports.get(domain.toLowerCase());
+    if (!domainPorts) {
+      domainPorts = new Map();
+      this.ports.set(domain.toLowerCase(), domainPorts);
+    }
+    (spec.ports ?? []).forEach((port, i) => {
+      const table = portTableName(port);
+      const location = file.locate(['ports', i, 'name']);
+      const existing = domainPorts.get(table.toLowerCase());
+      if (existing) {
+        this.error(
+          'port/duplicate',
+          `Port \`${domain}.${table}\` is declared twice: by ${product.id} here and by ${existing.product} at ${existing.location.file}:${existing.location.line}.`,
+          `A port name is unique within its domain: rename one, or give it \`version: ${(port.version ?? 1) + 1}\` if it is a new contract version.`,
+          location,
+        );
+        return;
+      }
+      const node: PortNode = {
+        ...base,
+        upstream: [],
+        downstream: [],
+        kind: 'port',
+        id: portId(domain, table),
+        name: port.name,
+        table,
+        version: port.version ?? 1,
+        spec: port,
+        location,
+      };
+      domainPorts.set(table.toLowerCase(), node);
+      this.nodes.set(node.id, node);
+    });
+    (spec.features ?? []).forEach((feature, i) => {
+      const id = nodeId('feature', product.id, feature.name);
+      this.nodes.set(id, { ...base, upstream: [], downstream: [], kind: 'feature', id, name: feature.name, spec: feature, location: file.locate(['features', i, 'name']) });
+    });
+  }
+
+  /** Second pass: resolve what every node reads. */
+  private connectProduct(product: Product): void {
+    const { spec, file } = product;
+    const assets = this.assets.get(product.id) ?? new Map<string, MeshNode>();
+    const localNames = [...assets.values()].map((a) => a.name);
+
+    for (const model of product.models) {
+      const node = this.nodes.get(nodeId('model', product.id, model.name));
+      if (node?.kind !== 'model' || node.sqlFile !== model.sqlFile) continue;
+      this.connectModel(product, node, assets);
+    }
+    (spec.snapshots ?? []).forEach((snapshot, i) => {
+      const node = this.nodes.get(nodeId('snapshot', product.id, snapshot.name));
+      const from = assets.get(snapshot.from.toLowerCase());
+      if (!node) return;
+      if (!from || from.kind === 'snapshot') {
+        this.error(
+          'snapshot/unknown-from',
+          `Snapshot \`${snapshot.name}\` keeps the history of \`${snapshot.from}\`, which is not a model or source of ${product.id}.${didYouMean(snapshot.from, localNames)}`,
+          'Set `from:` to one of this product\'s models or sources.',
+          file.locate(['snapshots', i, 'from']),
+        );
+        return;
+      }
+      node.upstream.push(from.id);
+    });
+    (spec.ports ?? []).forEach((port, i) => {
+      const node = this.nodes.get(portId(spec.domain, portTableName(port)));
+      if (node?.kind !== 'port' || node.product !== product.id) return;
+      const feeding = port.model ?? port.name;
+      const source = assets.get(feeding.toLowerCase());
+      if (!source) {
+        this.error(
+          'port/unknown-model',
+          `Port \`${node.table}\` is fed by \`${feeding}\`, which is not a model, snapshot or source of ${product.id}.${didYouMean(feeding, localNames)}`,
+          port.model === undefined
+            ? `Without \`model:\` a port is fed by the model of the same name: add models/${feeding}.sql or set \`model:\`.`
+            : `Set \`model:\` to one of: ${localNames.join(', ') || '(this product has no models yet)'}.`,
+          file.locate(['ports', i, port.model === undefined ? 'name' : 'model']),
+        );
+        return;
+      }
+      node.upstream.push(source.id);
+    });
+    (spec.features ?? []).forEach((feature, i) => {
+      const node = this.nodes.get(nodeId('feature', product.id, feature.name));
+      if (!node) return;
+      (feature.inputs ?? []).forEach((input, j) => {
+        const [domain = '', table = ''] = input.split('.');
+        const port = this.ports.get(domain.toLowerCase())?.get(table.toLowerCase());
+        if (!port) {
+          this.error(
+            'feature/unknown-port',
+            `Feature \`${feature.name}\` is fed by \`${input}\`, which is not a port.${didYouMean(input, this.allPortNames())}`,
+            'List ports as <domain>.<port>; `tessera graph` lists them all.',
+            file.locate(['features', i, 'inputs', j]),
+          );
+          return;
+        }
+        node.upstream.push(port.id);
+      });
+    });
+  }
+
+  private allPortNames(): string[] {
+    const names: string[] = [];
+    for (const [, ports] of this.ports) for (const port of ports.values()) names.push(`${port.domain}.${port.table}`);
+    return names;
+  }
+
+  private connectModel(product: Product, node: ModelNode, assets: AssetIndex): void {
+    const analysis = this.sql.get(node.sqlFile);
+    if (!analysis) return;
+    let lines: LineIndex | undefined;
+    const at = (offset: number): SourcePosition => {
+      lines ??= new LineIndex(node.sql);
+      return { file: node.sqlFile, ...lines.position(offset) };
+    };
+    if (this.reportSqlProblem(node.name, node.sqlFile, node.sql)) return;
+    const seen = new Set<string>();
+    for (const ref of analysis.references) {
+      const target = this.resolve(product, node, ref, assets, at(ref.offset));
+      if (target && !seen.has(target)) {
+        seen.add(target);
+        node.upstream.push(target);
+      }
+    }
+  }
+
+  /** Reports a model whose SQL cannot be used; true if there was such a problem. */
+  private reportSqlProblem(name: string, sqlFile: string, sql: string): boolean {
+    const problem = this.sql.get(sqlFile)?.problem;
+    if (!problem) return false;
+    const { code, hint } = SQL_PROBLEM_CODES[problem.kind] ?? { code: 'sql/syntax', hint: 'Fix the SQL.' };
+    const position = problem.offset === undefined ? { line: 1, column: 1 } : new LineIndex(sql).position(problem.offset);
+    this.error(code, `Model \`${name}\`: ${problem.message}`, hint, { file: sqlFile, ...position });
+    return true;
+  }
+
+  /** Resolves one table reference of a model, or reports why it cannot be read. */
+  private resolve(product: Product, model: ModelNode, ref: ModelSqlAnalysis['references'][number], assets: AssetIndex, location: SourcePosition): string | undefined {
+    const written = [ref.catalog, ref.schema, ref.name].filter((p) => p !== undefined).join('.');
+    const name = ref.name.toLowerCase();
+    if (ref.catalog !== undefined) {
+      this.error('ref/unknown', `Model \`${model.name}\` reads \`${written}\`: three-part names are not part of a mesh.`, 'Read your own models by bare name and other products\' ports as <domain>.<port>.', location);
+      return undefined;
+    }
+    if (ref.schema === undefined) {
+      const local = assets.get(name);
+      if (local) return local.id;
+      const internal = this.findInternal(name, product.id);
+      if (internal) {
+        this.reportInternal(model, written, internal, location);
+        return undefined;
+      }
+      const portDomains = [...this.ports].filter(([, ports]) => ports.has(name)).map(([domain]) => domain);
+      const hint =
+        portDomains.length > 0
+          ? `Ports are read with their domain: write \`${portDomains[0] ?? ''}.${ref.name}\`.`
+          : 'Read this product\'s sources, models and snapshots by bare name, and other products\' ports as <domain>.<port>.';
+      this.error(
+        'ref/unknown',
+        `Model \`${model.name}\` reads \`${written}\`, which is not a source, model or snapshot of ${product.id}.${portDomains.length > 0 ? '' : didYouMean(ref.name, [...[...assets.values()].map((a) => a.name), ...this.allPortNames()])}`,
+        hint,
+        location,
+      );
+      return undefined;
+    }
+    const schema = ref.schema.toLowerCase();
+    const domainPorts = this.ports.get(schema);
+    const port = domainPorts?.get(name);
+    if (port) return port.id;
+    const own = assets.get(name);
+    if (own && (schema === product.spec.domain.toLowerCase() || schema === product.spec.name.toLowerCase())) {
+      this.error(
+        'ref/unknown',
+        `Model \`${model.name}\` reads \`${written}\`, but \`${ref.name}\` is a ${own.kind} of its own product, not a port.`,
+        `Read your own product's ${own.kind}s by bare name: \`${ref.name}\`.`,
+        location,
+      );
+      return undefined;
+    }
+    const internal = this.findInternal(name, product.id, schema);
+    if (internal) {
+      this.reportInternal(model, written, internal, location);
+      return undefined;
+    }
+    if (this.mesh.unloadedDomains.some((d) => d.toLowerCase() === schema)) return undefined;
+    const candidates = domainPorts ? [...domainPorts.values()].map((p) => `${p.domain}.${p.table}`) : this.allPortNames();
+    this.error(
+      'ref/unknown',
+      `Model \`${model.name}\` reads \`${written}\`, which is not a port${domainPorts ? ` of domain ${ref.schema}` : ''}.${didYouMean(written, candidates)}`,
+      domainPorts
+        ? `Domain ${ref.schema} has the ports: ${candidates.join(', ') || '(none)'}.`
+        : `\`${ref.schema}\` is not a domain. Other products are read through their ports as <domain>.<port>.`,
+      location,
+    );
+    return undefined;
+  }
+
+  /** An internal asset of another product that a reference may have meant, by `<domain>.<name>`, `<product>.<name>` or bare `<name>`. */
+  private findInternal(name: string, self: string, schema?: string): MeshNode | undefined {
+    for (const product of this.mesh.products) {
+      if (product.id === self) continue;
+      if (schema !== undefined && product.spec.domain.toLowerCase() !== schema && product.spec.name.toLowerCase() !== schema) continue;
+      const asset = this.assets.get(product.id)?.get(name);
+      if (asset) return asset;
+    }
+    return undefined;
+  }
+
+  private reportInternal(model: ModelNode, written: string, internal: MeshNode, location: SourcePosition): void {
+    const ports = [...this.nodes.values()].filter((n): n is PortNode => n.kind === 'port' && n.product === internal.product).map((p) => `${p.domain}.${p.table}`);
+    this.error(
+      'ref/internal',
+      `Model \`${model.name}\` of ${model.product} reads \`${written}\`, an internal ${internal.kind} of product ${internal.product}. Only output ports cross product boundaries.`,
+      ports.length > 0
+        ? `Read one of ${internal.product}'s ports instead (${ports.join(', ')}), or ask its owners to expose what you need as a port.`
+        : `${internal.product} has no ports yet: ask its owners to expose what you need as a port.`,
+      location,
+    );
+  }
+
+  private orderAndCycles(): string[] {
+    const upstreamOf = (id: string): readonly string[] => this.nodes.get(id)?.upstream ?? [];
+    const ids = [...this.nodes.keys()];
+    const onCycle = new Set<string>();
+    for (const component of findCycles(ids, upstreamOf)) {
+      for (const id of component) onCycle.add(id);
+      const chain = cycleChain(component, upstreamOf);
+      const first = this.nodes.get(chain[0] ?? '');
+      this.error(
+        'graph/cycle',
+        `Dependency cycle: ${chain.map((id) => id.replace(':', ' ')).join(' → ')}.`,
+        'A model cannot depend on itself, directly or through others: break the loop by moving shared logic into a model both can read.',
+        first?.location,
+      );
+    }
+    return topologicalOrder(ids, upstreamOf, onCycle);
+  }
+}
+
+/**
+ * Compiles a loaded mesh into one DAG. Pure: the SQL analysis comes in, so this
+ * layer never touches files or engines.
+ */
+export function compileMesh(mesh: Mesh, sql: ReadonlyMap<string, ModelSqlAnalysis>): CompileResult {
+  return new Compiler(mesh, sql).compile();
+}

@@ -1,0 +1,76 @@
+import type { SourcePosition } from '../diagnostics/index.js';
+import type { FeatureSpec, ModelSpec, PortSpec, SnapshotSpec, SourceSpec } from '../spec/index.js';
+
+interface NodeBase {
+  /** `<kind>:<domain>.<product>.<name>` for internal nodes, `port:<domain>.<table>` for ports. */
+  readonly id: string;
+  readonly name: string;
+  /** Owning product, `<domain>.<product>`. */
+  readonly product: string;
+  readonly domain: string;
+  /** Where it is declared: the model's SQL file, or the YAML entry. */
+  readonly location: SourcePosition;
+  /** Ids of the nodes this one reads. */
+  readonly upstream: string[];
+  /** Ids of the nodes that read this one (the other half of each edge). */
+  readonly downstream: string[];
+}
+
+export interface SourceNode extends NodeBase {
+  readonly kind: 'source';
+  readonly spec: SourceSpec;
+}
+
+export interface ModelNode extends NodeBase {
+  readonly kind: 'model';
+  readonly spec?: ModelSpec;
+  readonly sqlFile: string;
+  readonly sql: string;
+}
+
+export interface SnapshotNode extends NodeBase {
+  readonly kind: 'snapshot';
+  readonly spec: SnapshotSpec;
+}
+
+export interface PortNode extends NodeBase {
+  readonly kind: 'port';
+  readonly spec: PortSpec;
+  /** Table name consumers read in the domain schema: `<name>` or `<name>_v<N>`. */
+  readonly table: string;
+  readonly version: number;
+}
+
+export interface FeatureNode extends NodeBase {
+  readonly kind: 'feature';
+  readonly spec: FeatureSpec;
+}
+
+/** One node of the mesh DAG: a tagged union, one map for all kinds. */
+export type MeshNode = SourceNode | ModelNode | SnapshotNode | PortNode | FeatureNode;
+export type NodeKind = MeshNode['kind'];
+
+export interface ProductSummary {
+  readonly id: string;
+  readonly domain: string;
+  readonly name: string;
+  readonly owner: string;
+  readonly kind: string;
+  readonly nodes: readonly string[];
+}
+
+/** The compiled mesh: every node of every product, and the edges between them. */
+export interface MeshGraph {
+  readonly nodes: ReadonlyMap<string, MeshNode>;
+  readonly products: ReadonlyMap<string, ProductSummary>;
+  /** Node ids in dependency order (upstream first); nodes on a cycle are left out. */
+  readonly order: readonly string[];
+}
+
+export function nodeId(kind: Exclude<NodeKind, 'port'>, product: string, name: string): string {
+  return `${kind}:${product}.${name}`;
+}
+
+export function portId(domain: string, table: string): string {
+  return `port:${domain}.${table}`;
+}

@@ -1,0 +1,15 @@
+export { compileMesh, type CompileResult, type ModelSqlAnalysis } from './compile.js';
+export {
+  nodeId,
+  portId,
+  type FeatureNode,
+  type MeshGraph,
+  type MeshNode,
+  type ModelNode,
+  type NodeKind,
+  type PortNode,
+  type ProductSummary,
+  type SnapshotNode,
+  type SourceNode,
+} from './graph.js';
+export { productEdges, productLineage, type ProductLineage, type ProductLink } from './lineage.js';

@@ -1,0 +1,82 @@
+import type { MeshGraph, MeshNode, PortNode } from './graph.js';
+
+export interface ProductLink {
+  /** The other product, `<domain>.<product>`. */
+  readonly product: string;
+  /** Ports crossing the boundary on this link, as `<domain>.<table>`. */
+  readonly ports: readonly string[];
+  /** 1 for a direct neighbour, 2 for a neighbour's neighbour, … */
+  readonly depth: number;
+}
+
+export interface ProductLineage {
+  readonly product: string;
+  readonly upstream: readonly ProductLink[];
+  readonly downstream: readonly ProductLink[];
+  /** Dashboards, ML models… of any product that read this product's ports (directly). */
+  readonly features: readonly { readonly feature: string; readonly product: string; readonly type: string; readonly ports: readonly string[] }[];
+}
+
+/** Product-level edges: which ports of `from` a node of `to` reads. */
+export function productEdges(graph: MeshGraph): Map<string, Map<string, Set<string>>> {
+  const edges = new Map<string, Map<string, Set<string>>>();
+  for (const node of graph.nodes.values()) {
+    for (const upId of node.upstream) {
+      const up = graph.nodes.get(upId);
+      if (up?.kind !== 'port' || up.product === node.product || node.kind === 'feature') continue;
+      let targets = edges.get(up.product);
+      if (!targets) edges.set(up.product, (targets = new Map()));
+      let ports = targets.get(node.product);
+      if (!ports) targets.set(node.product, (ports = new Set()));
+      ports.add(`${up.domain}.${up.table}`);
+    }
+  }
+  return edges;
+}
+
+function walk(start: string, neighbours: (product: string) => Map<string, Set<string>> | undefined): ProductLink[] {
+  const links: ProductLink[] = [];
+  const depthOf = new Map([[start, 0]]);
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const current = queue[head] ?? '';
+    for (const [next, ports] of neighbours(current) ?? []) {
+      if (depthOf.has(next)) continue;
+      const depth = (depthOf.get(current) ?? 0) + 1;
+      depthOf.set(next, depth);
+      queue.push(next);
+      links.push({ product: next, ports: [...ports].sort(), depth });
+    }
+  }
+  return links.sort((a, b) => a.depth - b.depth || (a.product < b.product ? -1 : 1));
+}
+
+/** Upstream and downstream products of one product, transitively, with the ports on each link. */
+export function productLineage(graph: MeshGraph, product: string): ProductLineage {
+  const downstreamEdges = productEdges(graph);
+  const upstreamEdges = new Map<string, Map<string, Set<string>>>();
+  for (const [from, targets] of downstreamEdges) {
+    for (const [to, ports] of targets) {
+      let sources = upstreamEdges.get(to);
+      if (!sources) upstreamEdges.set(to, (sources = new Map()));
+      sources.set(from, ports);
+    }
+  }
+  const ownPorts = (graph.products.get(product)?.nodes ?? []).map((id) => graph.nodes.get(id)).filter((n): n is PortNode => n?.kind === 'port');
+  const features = new Map<string, { feature: string; product: string; type: string; ports: string[] }>();
+  for (const port of ownPorts) {
+    for (const readerId of port.downstream) {
+      const reader: MeshNode | undefined = graph.nodes.get(readerId);
+      if (reader?.kind !== 'feature') continue;
+      const entry = features.get(reader.id) ?? { feature: reader.name, product: reader.product, type: reader.spec.type, ports: [] };
+      entry.ports.push(`${port.domain}.${port.table}`);
+      features.set(reader.id, entry);
+    }
+  }
+  return {
+    product,
+    upstream: walk(product, (p) => upstreamEdges.get(p)),
+    downstream: walk(product, (p) => downstreamEdges.get(p)),
+    features: [...features.values()],
+  };
+}

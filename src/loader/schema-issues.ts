@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js';
+import type { SpecFile, SpecPath } from '../spec/index.js';
+
+type Issue = z.core.$ZodIssue;
+
+/** Walks a Zod schema along a value path to find the object schemas there, for did-you-mean on keys. */
+function objectKeysAt(schema: z.ZodType, path: SpecPath): string[] {
+  let candidates: z.ZodType[] = [schema];
+  for (const segment of [...path, null]) {
+    const next: z.ZodType[] = [];
+    const expand = (s: z.ZodType): z.ZodType[] => {
+      if (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodNullable) return expand(s.unwrap() as z.ZodType);
+      if (s instanceof z.ZodUnion) return (s.options as z.ZodType[]).flatMap(expand);
+      return [s];
+    };
+    for (const candidate of candidates.flatMap(expand)) {
+      if (segment === null) {
+        next.push(candidate);
+      } else if (candidate instanceof z.ZodObject && typeof segment === 'string') {
+        const child = (candidate.shape as Record<string, z.ZodType | undefined>)[segment];
+        if (child) next.push(child);
+      } else if (candidate instanceof z.ZodArray && typeof segment === 'number') {
+        next.push(candidate.element as z.ZodType);
+      } else if (candidate instanceof z.ZodRecord) {
+        next.push(candidate.valueType as z.ZodType);
+      }
+    }
+    candidates = next;
+  }
+  return candidates.flatMap((c) => (c instanceof z.ZodObject ? Object.keys(c.shape) : []));
+}
+
+function valueAt(value: unknown, path: SpecPath): unknown {
+  let current = value;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+/** `ports[0].columns[2].type`, the way people say where a value is. */
+export function describePath(path: SpecPath): string {
+  let out = '';
+  for (const segment of path) out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+  return out === '' ? 'the top level' : `\`${out}\``;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** Turns Zod's issues into diagnostics that point into the YAML file. */
+export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, value: unknown, file: SpecFile): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const issue of issues) {
+    const path = issue.path as (string | number)[];
+    const at = describePath(path);
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = objectKeysAt(schema, path);
+        for (const key of issue.keys) {
+          diagnostics.push({
+            code: 'spec/unknown-field',
+            severity: 'error',
+            message: `Unknown field \`${key}\`${path.length > 0 ? ` in ${at}` : ''}.${didYouMean(key, known)}`,
+            hint: `Allowed fields here: ${known.join(', ')}.`,
+            location: file.locate([...path, key], { key: true }),
+          });
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const actual = valueAt(value, path);
+        if (actual === undefined) {
+          const field = path[path.length - 1];
+          diagnostics.push({
+            code: 'spec/missing-field',
+            severity: 'error',
+            message: `Missing required field \`${String(field)}\`${path.length > 1 ? ` in ${describePath(path.slice(0, -1))}` : ''}.`,
+            hint: `Add \`${String(field)}:\` (expected ${issue.expected}).`,
+            location: file.locate(path.slice(0, -1), { key: true }),
+          });
+        } else {
+          diagnostics.push({
+            code: 'spec/invalid-type',
+            severity: 'error',
+            message: `${at} must be ${article(issue.expected)}, not ${typeName(actual)}.`,
+            hint: issue.expected === 'array' ? 'Write a YAML list: one "- item" per line.' : `Give ${at} a value of type ${issue.expected}.`,
+            location: file.locate(path),
+          });
+        }
+        break;
+      }
+      case 'invalid_value': {
+        const actual = valueAt(value, path);
+        const allowed = issue.values.map((v) => String(v));
+        diagnostics.push({
+          code: 'spec/invalid-value',
+          severity: 'error',
+          message: `${at} is ${JSON.stringify(actual)}, which is not allowed.${didYouMean(String(actual), allowed)}`,
+          hint: `Use one of: ${allowed.join(', ')}.`,
+          location: file.locate(path),
+        });
+        break;
+      }
+      case 'invalid_union': {
+        const discriminator = (issue as { discriminator?: string; options?: unknown[] }).discriminator;
+        const options = (issue as { options?: unknown[] }).options;
+        if (discriminator !== undefined && options) {
+          const actual = valueAt(value, path);
+          const allowed = options.map(String);
+          diagnostics.push({
+            code: actual === undefined ? 'spec/missing-field' : 'spec/invalid-value',
+            severity: 'error',
+            message:
+              actual === undefined
+                ? `Missing required field \`${discriminator}\` in ${describePath(path.slice(0, -1))}.`
+                : `${at} is ${JSON.stringify(actual)}, which is not allowed.${didYouMean(String(actual), allowed)}`,
+            hint: `Use one of: ${allowed.join(', ')}.`,
+            location: file.locate(actual === undefined ? path.slice(0, -1) : path),
+          });
+        } else {
+          diagnostics.push({
+            code: 'spec/invalid-type',
+            severity: 'error',
+            message: `${at} has the wrong shape: it is ${typeName(valueAt(value, path))}.`,
+            hint: 'See the JSON Schema (tessera schema) for the forms this field accepts.',
+            location: file.locate(path),
+          });
+        }
+        break;
+      }
+      default: {
+        diagnostics.push({
+          code: 'spec/invalid-value',
+          severity: 'error',
+          message: `${at} ${issue.message.replace(/^Invalid input: /, '')}.`.replace(/\.\.$/, '.'),
+          hint: hintFor(issue),
+          location: file.locate(path),
+        });
+      }
+    }
+  }
+  return diagnostics;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+}
+
+function hintFor(issue: Issue): string {
+  switch (issue.code) {
+    case 'too_small':
+      return issue.origin === 'array' ? 'Give at least one item, or remove the field.' : `The value must be at least ${String(issue.minimum)}.`;
+    case 'too_big':
+      return `The value must be at most ${String(issue.maximum)}.`;
+    default:
+      return 'Fix the value as the message says; `tessera schema` writes the JSON Schema your editor can check against.';
+  }
+}

@@ -1,0 +1,37 @@
+export {
+  accessLevels,
+  classifications,
+  columnSchema,
+  featureSchema,
+  featureTypes,
+  maskings,
+  materializations,
+  modelSchema,
+  portSchema,
+  productKinds,
+  productSchema,
+  productStatuses,
+  snapshotSchema,
+  sourceFormats,
+  sourceSchema,
+  type AccessLevel,
+  type ColumnSpec,
+  type FeatureSpec,
+  type ModelSpec,
+  type PortSpec,
+  type ProductKind,
+  type ProductSpec,
+  type SnapshotSpec,
+  type SourceSpec,
+} from './product.js';
+export {
+  glossaryFileSchema,
+  meshSchema,
+  teamsFileSchema,
+  type GlossaryTermSpec,
+  type MeshSpec,
+  type TeamSpec,
+} from './mesh.js';
+export { IDENTIFIER, durationToMs, isValidCron } from './primitives.js';
+export { jsonSchemaFor, specSchemas, type SpecSchemaFile } from './json-schema.js';
+export { portTableName, type Mesh, type ModelDefinition, type Product, type SpecFile, type SpecPath } from './model.js';

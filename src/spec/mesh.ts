@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { cron, duration, identifier, teamId } from './primitives.js';
+import { accessLevels } from './product.js';
+
+const duckdbWarehouse = z.strictObject({
+  type: z.literal('duckdb'),
+  path: z.string().optional().describe('Database file, relative to the mesh root (default .tessera/warehouse.duckdb).'),
+  threads: z.int().min(1).optional(),
+  memory_limit: z.string().optional().describe('e.g. "4GB".'),
+});
+
+const postgresWarehouse = z.strictObject({
+  type: z.literal('postgres'),
+  url: z.string().describe('Connection URL; ${ENV_VAR} is expanded, so secrets stay out of the file.'),
+});
+
+export const warehouseSchema = z.discriminatedUnion('type', [duckdbWarehouse, postgresWarehouse]);
+
+export const stateSchema = z.strictObject({
+  type: z.enum(['embedded', 'postgres']),
+  url: z.string().optional().describe('For postgres: connection URL (${ENV_VAR} is expanded).'),
+});
+
+const ruleSetting = z.union([
+  z.enum(['off', 'info', 'warning', 'error']),
+  z.strictObject({
+    severity: z.enum(['off', 'info', 'warning', 'error']).optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+    domains: z
+      .record(identifier, z.enum(['off', 'info', 'warning', 'error']))
+      .optional()
+      .describe('Severity per domain, overriding the global one.'),
+  }),
+]);
+
+export const meshSchema = z.strictObject({
+  name: identifier.describe('Name of the mesh, usually the company.'),
+  description: z.string().optional(),
+  warehouse: warehouseSchema.optional().describe('Where products are built (default: embedded DuckDB).'),
+  state: stateSchema.optional().describe('Where runs and check results are recorded (default: embedded).'),
+  defaults: z
+    .strictObject({
+      access: z.enum(accessLevels).optional(),
+      freshness: duration.optional(),
+      schedule: cron.optional(),
+    })
+    .optional()
+    .describe('Defaults for every port that does not say otherwise.'),
+  policies: z.record(z.string(), ruleSetting).optional().describe('Lint rules: turn off, change severity, configure.'),
+});
+
+const channelSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('slack'), url: z.string().describe('Slack incoming-webhook URL.') }),
+  z.strictObject({ type: z.literal('webhook'), url: z.string() }),
+  z.strictObject({ type: z.literal('file'), path: z.string().describe('A file alerts are appended to, for local use.') }),
+]);
+
+export const teamSchema = z.strictObject({
+  id: teamId,
+  name: z.string(),
+  description: z.string().optional(),
+  domains: z.array(identifier).optional().describe('Domains this team owns.'),
+  members: z
+    .array(z.strictObject({ name: z.string(), email: z.email().optional(), role: z.string().optional() }))
+    .optional(),
+  channels: z.array(channelSchema).optional().describe('Where the team is alerted.'),
+});
+
+export const teamsFileSchema = z.strictObject({
+  teams: z.array(teamSchema),
+});
+
+export const glossaryTermSchema = z.strictObject({
+  term: z.string().min(1).describe('The canonical term, e.g. vehicle.'),
+  definition: z.string().optional(),
+  domain: identifier.optional().describe('The domain that owns the term.'),
+  synonyms: z.array(z.string()).optional().describe('Accepted alternative words.'),
+  avoid: z.array(z.string()).optional().describe('Banned synonyms: names using them are flagged, e.g. car.'),
+});
+
+export const glossaryFileSchema = z.strictObject({
+  terms: z.array(glossaryTermSchema),
+});
+
+export type MeshSpec = z.infer<typeof meshSchema>;
+export type TeamSpec = z.infer<typeof teamSchema>;
+export type GlossaryTermSpec = z.infer<typeof glossaryTermSchema>;

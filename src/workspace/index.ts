@@ -1,0 +1,1 @@
+export { openMesh, tesseraDir, type OpenedMesh, type OpenMeshOptions } from './open-mesh.js';
