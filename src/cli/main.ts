@@ -17,8 +17,12 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => context.output.out(text.trimEnd()),
-      writeErr: (text) => context.output.err(text.trimEnd()),
+      writeOut: (text) => {
+        context.output.out(text.trimEnd());
+      },
+      writeErr: (text) => {
+        context.output.err(text.trimEnd());
+      },
     })
     .hook('preAction', (_command, action) => {
       setDir(action.optsWithGlobals<{ dir: string }>().dir);

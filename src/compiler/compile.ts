@@ -1,5 +1,5 @@
 import { didYouMean, LineIndex, type Diagnostic, type SourcePosition } from '../diagnostics/index.js';
-import { portTableName, type Mesh, type Product } from '../spec/index.js';
+import { portTableName, type Mesh, type Product, type SpecFile, type SpecPath } from '../spec/index.js';
 import { cycleChain, findCycles, topologicalOrder } from './cycles.js';
 import { nodeId, portId, type MeshGraph, type MeshNode, type ModelNode, type PortNode, type ProductSummary } from './graph.js';
 
@@ -20,6 +20,24 @@ const SQL_PROBLEM_CODES: Record<string, { code: string; hint: string }> = {
   'multiple-statements': { code: 'sql/multiple-statements', hint: 'Keep one SELECT per model file; split the rest into models of their own.' },
   empty: { code: 'sql/empty', hint: 'Write the SELECT that produces the model, or delete the file.' },
 };
+
+/**
+ * A position looked up only when read. Finding a YAML position builds the
+ * file's source map, which a mesh without errors never needs.
+ */
+function lazyLocation(file: SpecFile, path: SpecPath): SourcePosition {
+  let found: SourcePosition | undefined;
+  const get = (): SourcePosition => (found ??= file.locate(path));
+  return {
+    file: file.path,
+    get line() {
+      return get().line;
+    },
+    get column() {
+      return get().column;
+    },
+  };
+}
 
 /** Per-product lookup of internal assets by lowercased name. */
 type AssetIndex = Map<string, MeshNode>;
@@ -44,6 +62,12 @@ class Compiler {
     for (const product of this.mesh.products) this.connectProduct(product);
     const order = this.orderAndCycles();
     for (const node of this.nodes.values()) for (const up of node.upstream) this.nodes.get(up)?.downstream.push(node.id);
+    const nodesOf = new Map<string, string[]>();
+    for (const node of this.nodes.values()) {
+      const list = nodesOf.get(node.product);
+      if (list) list.push(node.id);
+      else nodesOf.set(node.product, [node.id]);
+    }
     const products = new Map<string, ProductSummary>();
     for (const product of this.mesh.products) {
       products.set(product.id, {
@@ -52,7 +76,7 @@ class Compiler {
         name: product.spec.name,
         owner: product.spec.owner,
         kind: product.spec.kind,
-        nodes: [...this.nodes.values()].filter((n) => n.product === product.id).map((n) => n.id),
+        nodes: nodesOf.get(product.id) ?? [],
       });
     }
     return { graph: { nodes: this.nodes, products, order }, diagnostics: this.diagnostics };
@@ -111,7 +135,7 @@ class Compiler {
       this.nodes.set(node.id, node);
     };
     (spec.sources ?? []).forEach((source, i) => {
-      addAsset({ ...base, upstream: [], downstream: [], kind: 'source', id: nodeId('source', product.id, source.name), name: source.name, spec: source, location: file.locate(['sources', i, 'name']) });
+      addAsset({ ...base, upstream: [], downstream: [], kind: 'source', id: nodeId('source', product.id, source.name), name: source.name, spec: source, location: lazyLocation(file, ['sources', i, 'name']) });
     });
     for (const model of product.models) {
       const node: ModelNode = {
@@ -129,7 +153,7 @@ class Compiler {
       addAsset(node);
     }
     (spec.snapshots ?? []).forEach((snapshot, i) => {
-      addAsset({ ...base, upstream: [], downstream: [], kind: 'snapshot', id: nodeId('snapshot', product.id, snapshot.name), name: snapshot.name, spec: snapshot, location: file.locate(['snapshots', i, 'name']) });
+      addAsset({ ...base, upstream: [], downstream: [], kind: 'snapshot', id: nodeId('snapshot', product.id, snapshot.name), name: snapshot.name, spec: snapshot, location: lazyLocation(file, ['snapshots', i, 'name']) });
     });
 
     let domainPorts = this.ports.get(domain.toLowerCase());
@@ -139,7 +163,7 @@ class Compiler {
     }
     (spec.ports ?? []).forEach((port, i) => {
       const table = portTableName(port);
-      const location = file.locate(['ports', i, 'name']);
+      const location = lazyLocation(file, ['ports', i, 'name']);
       const existing = domainPorts.get(table.toLowerCase());
       if (existing) {
         this.error(
@@ -167,7 +191,7 @@ class Compiler {
     });
     (spec.features ?? []).forEach((feature, i) => {
       const id = nodeId('feature', product.id, feature.name);
-      this.nodes.set(id, { ...base, upstream: [], downstream: [], kind: 'feature', id, name: feature.name, spec: feature, location: file.locate(['features', i, 'name']) });
+      this.nodes.set(id, { ...base, upstream: [], downstream: [], kind: 'feature', id, name: feature.name, spec: feature, location: lazyLocation(file, ['features', i, 'name']) });
     });
   }
 
@@ -252,7 +276,7 @@ class Compiler {
     if (this.reportSqlProblem(node.name, node.sqlFile, node.sql)) return;
     const seen = new Set<string>();
     for (const ref of analysis.references) {
-      const target = this.resolve(product, node, ref, assets, at(ref.offset));
+      const target = this.resolve(product, node, ref, assets, () => at(ref.offset));
       if (target && !seen.has(target)) {
         seen.add(target);
         node.upstream.push(target);
@@ -271,11 +295,18 @@ class Compiler {
   }
 
   /** Resolves one table reference of a model, or reports why it cannot be read. */
-  private resolve(product: Product, model: ModelNode, ref: ModelSqlAnalysis['references'][number], assets: AssetIndex, location: SourcePosition): string | undefined {
+  private resolve(
+    product: Product,
+    model: ModelNode,
+    ref: ModelSqlAnalysis['references'][number],
+    assets: AssetIndex,
+    where: () => SourcePosition,
+  ): string | undefined {
+    const location = (): SourcePosition => where();
     const written = [ref.catalog, ref.schema, ref.name].filter((p) => p !== undefined).join('.');
     const name = ref.name.toLowerCase();
     if (ref.catalog !== undefined) {
-      this.error('ref/unknown', `Model \`${model.name}\` reads \`${written}\`: three-part names are not part of a mesh.`, 'Read your own models by bare name and other products\' ports as <domain>.<port>.', location);
+      this.error('ref/unknown', `Model \`${model.name}\` reads \`${written}\`: three-part names are not part of a mesh.`, 'Read your own models by bare name and other products\' ports as <domain>.<port>.', location());
       return undefined;
     }
     if (ref.schema === undefined) {
@@ -283,7 +314,7 @@ class Compiler {
       if (local) return local.id;
       const internal = this.findInternal(name, product.id);
       if (internal) {
-        this.reportInternal(model, written, internal, location);
+        this.reportInternal(model, written, internal, location());
         return undefined;
       }
       const portDomains = [...this.ports].filter(([, ports]) => ports.has(name)).map(([domain]) => domain);
@@ -295,7 +326,7 @@ class Compiler {
         'ref/unknown',
         `Model \`${model.name}\` reads \`${written}\`, which is not a source, model or snapshot of ${product.id}.${portDomains.length > 0 ? '' : didYouMean(ref.name, [...[...assets.values()].map((a) => a.name), ...this.allPortNames()])}`,
         hint,
-        location,
+        location(),
       );
       return undefined;
     }
@@ -309,16 +340,16 @@ class Compiler {
         'ref/unknown',
         `Model \`${model.name}\` reads \`${written}\`, but \`${ref.name}\` is a ${own.kind} of its own product, not a port.`,
         `Read your own product's ${own.kind}s by bare name: \`${ref.name}\`.`,
-        location,
+        location(),
       );
       return undefined;
     }
     const internal = this.findInternal(name, product.id, schema);
     if (internal) {
-      this.reportInternal(model, written, internal, location);
+      this.reportInternal(model, written, internal, location());
       return undefined;
     }
-    if (this.mesh.unloadedDomains.some((d) => d.toLowerCase() === schema)) return undefined;
+    if (this.mesh.unloadedPorts.includes(`${schema}.${name}`) || this.mesh.unloadedDomains.some((d) => d.toLowerCase() === schema)) return undefined;
     const candidates = domainPorts ? [...domainPorts.values()].map((p) => `${p.domain}.${p.table}`) : this.allPortNames();
     this.error(
       'ref/unknown',
@@ -326,7 +357,7 @@ class Compiler {
       domainPorts
         ? `Domain ${ref.schema} has the ports: ${candidates.join(', ') || '(none)'}.`
         : `\`${ref.schema}\` is not a domain. Other products are read through their ports as <domain>.<port>.`,
-      location,
+      location(),
     );
     return undefined;
   }

@@ -25,7 +25,7 @@ export function productEdges(graph: MeshGraph): Map<string, Map<string, Set<stri
       const up = graph.nodes.get(upId);
       if (up?.kind !== 'port' || up.product === node.product || node.kind === 'feature') continue;
       let targets = edges.get(up.product);
-      if (!targets) edges.set(up.product, (targets = new Map()));
+      if (!targets) edges.set(up.product, (targets = new Map<string, Set<string>>()));
       let ports = targets.get(node.product);
       if (!ports) targets.set(node.product, (ports = new Set()));
       ports.add(`${up.domain}.${up.table}`);
@@ -58,7 +58,7 @@ export function productLineage(graph: MeshGraph, product: string): ProductLineag
   for (const [from, targets] of downstreamEdges) {
     for (const [to, ports] of targets) {
       let sources = upstreamEdges.get(to);
-      if (!sources) upstreamEdges.set(to, (sources = new Map()));
+      if (!sources) upstreamEdges.set(to, (sources = new Map<string, Set<string>>()));
       sources.set(from, ports);
     }
   }

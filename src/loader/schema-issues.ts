@@ -99,10 +99,21 @@ export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, v
       case 'invalid_value': {
         const actual = valueAt(value, path);
         const allowed = issue.values.map((v) => String(v));
+        if (actual === undefined) {
+          const field = String(path[path.length - 1]);
+          diagnostics.push({
+            code: 'spec/missing-field',
+            severity: 'error',
+            message: `Missing required field \`${field}\`${path.length > 1 ? ` in ${describePath(path.slice(0, -1))}` : ''}.`,
+            hint: `Add \`${field}:\` with one of: ${allowed.join(', ')}.`,
+            location: file.locate(path.slice(0, -1), { key: true }),
+          });
+          break;
+        }
         diagnostics.push({
           code: 'spec/invalid-value',
           severity: 'error',
-          message: `${at} is ${JSON.stringify(actual)}, which is not allowed.${didYouMean(String(actual), allowed)}`,
+          message: `${at} is ${JSON.stringify(actual)}, which is not allowed.${didYouMean(asText(actual), allowed)}`,
           hint: `Use one of: ${allowed.join(', ')}.`,
           location: file.locate(path),
         });
@@ -120,7 +131,7 @@ export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, v
             message:
               actual === undefined
                 ? `Missing required field \`${discriminator}\` in ${describePath(path.slice(0, -1))}.`
-                : `${at} is ${JSON.stringify(actual)}, which is not allowed.${didYouMean(String(actual), allowed)}`,
+                : `${at} is ${JSON.stringify(actual)}, which is not allowed.${didYouMean(asText(actual), allowed)}`,
             hint: `Use one of: ${allowed.join(', ')}.`,
             location: file.locate(actual === undefined ? path.slice(0, -1) : path),
           });
@@ -147,6 +158,10 @@ export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, v
     }
   }
   return diagnostics;
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined ? 'undefined' : JSON.stringify(value);
 }
 
 function article(word: string): string {

@@ -43,7 +43,12 @@ export interface Mesh {
   readonly glossary: readonly GlossaryTermSpec[];
   readonly glossaryFile?: SpecFile;
   readonly products: readonly Product[];
-  /** Domains with a product that failed to load; references into them are not reported as unknown. */
+  /**
+   * Ports of products that failed validation (`<domain>.<table>`, lowercase), and domains holding a product
+   * whose ports could not even be read: references to them are not reported as unknown, since the real error
+   * is already reported in that product.
+   */
+  readonly unloadedPorts: readonly string[];
   readonly unloadedDomains: readonly string[];
   /** Models of products that failed validation: still checked for SQL errors, so all problems show at once. */
   readonly unvalidatedModels: readonly ModelDefinition[];

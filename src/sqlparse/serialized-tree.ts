@@ -67,12 +67,18 @@ function slowExtract(json: string): { references: RawReference[]; ctes: Set<stri
   return { references, ctes };
 }
 
-/** DuckDB reports UTF-8 byte offsets; the rest of Tessera counts characters. */
+/** DuckDB's query_location counts UTF-8 bytes; the rest of Tessera counts characters. */
 export function byteToCharOffset(sql: string, byteOffset: number): number {
-  // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(sql)) return byteOffset;
   const bytes = Buffer.from(sql, 'utf8');
   return bytes.subarray(0, Math.min(byteOffset, bytes.length)).toString('utf8').length;
+}
+
+/** JavaScript strings count UTF-16 units: a character outside the BMP (an emoji) is two. */
+export function codePointToCharOffset(sql: string, codePoints: number): number {
+  let offset = 0;
+  for (let i = 0; i < codePoints && offset < sql.length; i++) offset += (sql.codePointAt(offset) ?? 0) > 0xffff ? 2 : 1;
+  return offset;
 }
 
 /** Interprets one json_serialize_sql result for `sql`; `statementCount` is the length of its statements array. */
@@ -82,7 +88,8 @@ export function readSerializedSelect(sql: string, json: string, statementCount: 
     if (error.error_type === 'not implemented') {
       return { references: [], problem: { kind: 'not-select', message: 'A model must be a single SELECT statement (WITH … SELECT and FROM-first forms are fine).' } };
     }
-    const position = error.position === undefined ? undefined : byteToCharOffset(sql, Number(error.position));
+    // Unlike query_location, DuckDB's parser-error position counts code points.
+    const position = error.position === undefined ? undefined : codePointToCharOffset(sql, Number(error.position));
     return {
       references: [],
       problem: { kind: 'syntax', message: error.error_message ?? 'syntax error', ...(position === undefined ? {} : { offset: position }) },

@@ -29,7 +29,7 @@ export function tesseraDir(root: string): string {
 export async function openMesh(dir: string, options: OpenMeshOptions = {}): Promise<OpenedMesh> {
   const started = performance.now();
   const root = resolve(dir);
-  const { mesh, diagnostics } = await loadMesh(root);
+  const { mesh, diagnostics } = loadMesh(root);
   const empty = { parsed: 0, cached: 0 };
   if (!mesh) {
     return { root, diagnostics: sortDiagnostics(diagnostics), stats: { products: 0, models: 0, sql: empty, milliseconds: performance.now() - started } };
