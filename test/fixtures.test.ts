@@ -8,9 +8,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { Output } from '../src/cli/output.js';
 import type { DiagnosticJson } from '../src/diagnostics/index.js';
+import { runCli } from './support/run-cli.js';
 
 const FIXTURES = fileURLToPath(new URL('fixtures/', import.meta.url));
 
@@ -218,21 +217,10 @@ interface Validated {
 /** Runs `tessera validate --json --no-cache` in-process on a fixture (--no-cache: nothing is written into it). */
 async function validate(fixture: string): Promise<Validated> {
   const dir = `${FIXTURES}${fixture}`;
-  const out: string[] = [];
-  const err: string[] = [];
-  const output: Output = {
-    out(text) {
-      out.push(text);
-    },
-    err(text) {
-      err.push(text);
-    },
-    color: false,
-  };
-  const exitCode = await main(['validate', '--dir', dir, '--json', '--no-cache'], output);
+  const { exitCode, stdout, stderr } = await runCli(['validate', '--dir', dir, '--json', '--no-cache']);
   expect(existsSync(`${dir}/.tessera`), 'validate --no-cache must not write into the fixture').toBe(false);
-  const parsed = JSON.parse(out.join('\n')) as { diagnostics: DiagnosticJson[] };
-  return { exitCode, diagnostics: parsed.diagnostics, stderr: err.join('\n') };
+  const parsed = JSON.parse(stdout) as { diagnostics: DiagnosticJson[] };
+  return { exitCode, diagnostics: parsed.diagnostics, stderr };
 }
 
 function summary(diagnostics: readonly DiagnosticJson[]): string[] {

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerExampleData } from './commands/example-data.js';
 import { registerGraph } from './commands/graph.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerSchema } from './commands/schema.js';
@@ -27,7 +28,7 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     .hook('preAction', (_command, action) => {
       setDir(action.optsWithGlobals<{ dir: string }>().dir);
     });
-  for (const register of [registerValidate, registerGraph, registerLineage, registerSchema]) register(program, context);
+  for (const register of [registerValidate, registerGraph, registerLineage, registerSchema, registerExampleData]) register(program, context);
   for (const command of program.commands) {
     command.exitOverride().option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml');
   }

@@ -1,2 +1,3 @@
-export { loadMesh, type LoadResult } from './load-mesh.js';
+export { conventionalModelSql, loadMesh, type LoadResult } from './load-mesh.js';
+export { diskFiles, memoizedFiles, type DirEntry, type MeshFiles } from './mesh-files.js';
 export { parseYaml, type ParsedYaml } from './yaml-file.js';

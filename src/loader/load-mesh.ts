@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/index.js';
 import {
@@ -16,6 +14,7 @@ import {
   type TeamSpec,
 } from '../spec/index.js';
 import { schemaDiagnostics } from './schema-issues.js';
+import { diskFiles, type MeshFiles } from './mesh-files.js';
 import { parseYaml } from './yaml-file.js';
 
 export interface LoadResult {
@@ -31,30 +30,6 @@ interface Validated<T> {
   /** The parsed YAML, valid or not; undefined when the YAML itself did not parse. */
   raw?: unknown;
   file: SpecFile;
-}
-
-/*
- * Reads are synchronous on purpose: a mesh is thousands of small files, and
- * promise-based reads spent more time in open/fstat/close bookkeeping than in
- * reading (measured: ~0.75 s of overhead for 11,000 files).
- */
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-function listDir(path: string): { name: string; isDirectory: boolean }[] {
-  try {
-    const entries = readdirSync(path, { withFileTypes: true });
-    return entries.map((e) => ({ name: e.name, isDirectory: e.isDirectory() })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw error;
-  }
 }
 
 function missingFile(path: string, what: string, hint: string): Diagnostic {
@@ -74,7 +49,7 @@ function validate<T>(relativePath: string, text: string, schema: z.ZodType<T>, d
 }
 
 function loadModels(
-  root: string,
+  files: MeshFiles,
   dir: string,
   spec: Pick<ProductSpec, 'models'>,
   file: SpecFile | undefined,
@@ -82,7 +57,7 @@ function loadModels(
 ): ModelDefinition[] {
   const declared = new Map((spec.models ?? []).map((m, index) => [m.name, { spec: m, index }]));
   const sqlPaths = new Map<string, string>();
-  for (const entry of listDir(join(root, dir, 'models'))) {
+  for (const entry of files.listDir(`${dir}/models`)) {
     if (!entry.isDirectory && entry.name.endsWith('.sql')) sqlPaths.set(entry.name.slice(0, -4), `${dir}/models/${entry.name}`);
   }
   for (const [name, { spec: modelSpec }] of declared) {
@@ -92,7 +67,7 @@ function loadModels(
   const models = names.map((name): ModelDefinition | undefined => {
       const declaration = declared.get(name);
       const sqlFile = sqlPaths.get(name) ?? `${dir}/models/${name}.sql`;
-      const sql = readText(join(root, sqlFile));
+      const sql = files.readText(sqlFile);
       if (sql === undefined) {
         diagnostics.push({
           ...missingFile(sqlFile, `SQL file of model \`${name}\``, `Create ${sqlFile} with the model's SELECT, or remove the model from product.yaml.`),
@@ -130,20 +105,20 @@ function declaredPortNames(raw: unknown, domainFolder: string): string[] | undef
   return names;
 }
 
-function loadProduct(root: string, domainFolder: string, productFolder: string, diagnostics: Diagnostic[]): LoadedProduct {
+function loadProduct(files: MeshFiles, domainFolder: string, productFolder: string, diagnostics: Diagnostic[]): LoadedProduct {
   const dir = `${PRODUCTS_DIR}/${domainFolder}/${productFolder}`;
   const path = `${dir}/product.yaml`;
-  const text = readText(join(root, path));
+  const text = files.readText(path);
   if (text === undefined) {
     diagnostics.push(
       missingFile(path, 'product.yaml', `Every folder products/<domain>/<product>/ is a data product: add ${path}, or move the folder out of products/.`),
     );
-    return { unvalidatedModels: loadModels(root, dir, { models: [] }, undefined, diagnostics) };
+    return { unvalidatedModels: loadModels(files, dir, { models: [] }, undefined, diagnostics) };
   }
   const { value: spec, raw, file } = validate(path, text, productSchema, diagnostics);
   if (!spec) {
     const portNames = declaredPortNames(raw, domainFolder);
-    return { unvalidatedModels: loadModels(root, dir, { models: [] }, undefined, diagnostics), ...(portNames ? { portNames } : {}) };
+    return { unvalidatedModels: loadModels(files, dir, { models: [] }, undefined, diagnostics), ...(portNames ? { portNames } : {}) };
   }
   for (const [field, folder] of [
     ['domain', domainFolder],
@@ -159,22 +134,28 @@ function loadProduct(root: string, domainFolder: string, productFolder: string, 
       });
     }
   }
-  const models = loadModels(root, dir, spec, file, diagnostics);
+  const models = loadModels(files, dir, spec, file, diagnostics);
   return { product: { id: `${spec.domain}.${spec.name}`, spec, dir, file, models } };
 }
 
-function loadProducts(
-  root: string,
+/** Products loaded between two yields to the event loop. */
+const PRODUCTS_PER_SLICE = 16;
+
+async function loadProducts(
+  files: MeshFiles,
   diagnostics: Diagnostic[],
-): { products: Product[]; unloadedDomains: string[]; unloadedPorts: string[]; unvalidatedModels: ModelDefinition[] } {
+): Promise<{ products: Product[]; unloadedDomains: string[]; unloadedPorts: string[]; unvalidatedModels: ModelDefinition[] }> {
   const loaded: LoadedProduct[] = [];
   const jobDomains: string[] = [];
-  for (const domain of listDir(join(root, PRODUCTS_DIR))) {
+  for (const domain of files.listDir(PRODUCTS_DIR)) {
     if (!domain.isDirectory) continue;
-    for (const product of listDir(join(root, PRODUCTS_DIR, domain.name))) {
+    for (const product of files.listDir(`${PRODUCTS_DIR}/${domain.name}`)) {
       if (product.isDirectory) {
-        loaded.push(loadProduct(root, domain.name, product.name, diagnostics));
+        loaded.push(loadProduct(files, domain.name, product.name, diagnostics));
         jobDomains.push(domain.name);
+        // Loading is synchronous work; yielding now and then lets work started
+        // elsewhere (DuckDB parsing the models) make progress meanwhile.
+        if (loaded.length % PRODUCTS_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       } else if (product.name === 'product.yaml') {
         diagnostics.push({
           code: 'product/misplaced',
@@ -203,20 +184,41 @@ function loadProducts(
 }
 
 /**
+ * The SQL of every model file found by convention (products/<domain>/<product>/models/*.sql),
+ * without validating anything: enough to start parsing before the YAML is loaded.
+ */
+export function conventionalModelSql(files: MeshFiles): string[] {
+  const sqls: string[] = [];
+  for (const domain of files.listDir(PRODUCTS_DIR)) {
+    if (!domain.isDirectory) continue;
+    for (const product of files.listDir(`${PRODUCTS_DIR}/${domain.name}`)) {
+      if (!product.isDirectory) continue;
+      const models = `${PRODUCTS_DIR}/${domain.name}/${product.name}/models`;
+      for (const entry of files.listDir(models)) {
+        if (entry.isDirectory || !entry.name.endsWith('.sql')) continue;
+        const sql = files.readText(`${models}/${entry.name}`);
+        if (sql !== undefined) sqls.push(sql);
+      }
+    }
+  }
+  return sqls;
+}
+
+/**
  * Reads a mesh folder into the validated model. Every problem found becomes a
  * diagnostic; a product with errors is left out, the rest still load.
  */
-export function loadMesh(root: string): LoadResult {
+export async function loadMesh(root: string, files: MeshFiles = diskFiles(root)): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
-  const meshText = readText(join(root, 'tessera.yaml'));
+  const meshText = files.readText('tessera.yaml');
   if (meshText === undefined) {
     diagnostics.push(
       missingFile('tessera.yaml', 'Mesh file', `Run tessera in the mesh root (the folder with tessera.yaml), pass --dir PATH, or create tessera.yaml with at least \`name:\`.`),
     );
     return { diagnostics };
   }
-  const teamsText = readText(join(root, 'teams.yaml'));
-  const glossaryText = readText(join(root, 'glossary.yaml'));
+  const teamsText = files.readText('teams.yaml');
+  const glossaryText = files.readText('glossary.yaml');
   const meshFile = validate('tessera.yaml', meshText, meshSchema, diagnostics);
 
   let teams: TeamSpec[] = [];
@@ -235,7 +237,7 @@ export function loadMesh(root: string): LoadResult {
     glossary = loaded.value?.terms ?? [];
     glossaryFile = loaded.file;
   }
-  const { products, unloadedDomains, unloadedPorts, unvalidatedModels } = loadProducts(root, diagnostics);
+  const { products, unloadedDomains, unloadedPorts, unvalidatedModels } = await loadProducts(files, diagnostics);
   if (!meshFile.value) return { diagnostics };
   const mesh: Mesh = {
     spec: meshFile.value,

@@ -81,8 +81,21 @@ export function codePointToCharOffset(sql: string, codePoints: number): number {
   return offset;
 }
 
-/** Interprets one json_serialize_sql result for `sql`; `statementCount` is the length of its statements array. */
-export function readSerializedSelect(sql: string, json: string, statementCount: number | null): ParsedSelect {
+/**
+ * How many statements the serialized text holds. Counting means parsing the
+ * JSON, so it is done only when the SQL has a semicolon before its end, the one
+ * way a file can hold more than one statement.
+ */
+function statementCount(sql: string, json: string): number {
+  if (json === EMPTY) return 0;
+  if (!/;[\s\S]*\S/.test(sql)) return 1;
+  return (JSON.parse(json) as { statements?: unknown[] }).statements?.length ?? 1;
+}
+
+const EMPTY = '{"error":false,"statements":[]}';
+
+/** Interprets one json_serialize_sql result for `sql`. */
+export function readSerializedSelect(sql: string, json: string): ParsedSelect {
   if (json.startsWith('{"error":true')) {
     const error = JSON.parse(json) as { error_type?: string; error_message?: string; position?: string };
     if (error.error_type === 'not implemented') {
@@ -95,9 +108,10 @@ export function readSerializedSelect(sql: string, json: string, statementCount: 
       problem: { kind: 'syntax', message: error.error_message ?? 'syntax error', ...(position === undefined ? {} : { offset: position }) },
     };
   }
-  if (statementCount === 0) return { references: [], problem: { kind: 'empty', message: 'The model has no SQL statement.' } };
-  if (statementCount !== null && statementCount > 1) {
-    return { references: [], problem: { kind: 'multiple-statements', message: `The model holds ${statementCount} statements; a model is one SELECT.` } };
+  const count = statementCount(sql, json);
+  if (count === 0) return { references: [], problem: { kind: 'empty', message: 'The model has no SQL statement.' } };
+  if (count > 1) {
+    return { references: [], problem: { kind: 'multiple-statements', message: `The model holds ${count} statements; a model is one SELECT.` } };
   }
   const { references, ctes } = fastExtract(json) ?? slowExtract(json);
   const result: TableReference[] = [];

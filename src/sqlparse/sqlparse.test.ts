@@ -65,6 +65,8 @@ describe('DuckDB-backed SQL analysis', () => {
     expect((await parseOne('select 1; select 2')).problem?.kind).toBe('multiple-statements');
     expect((await parseOne('-- nothing here\n')).problem?.kind).toBe('empty');
     expect((await parseOne('select 1;')).problem).toBeUndefined();
+    expect((await parseOne("select ';' as semicolon -- a; b\n;\n")).problem).toBeUndefined();
+    expect((await parseOne('select 1;\n-- trailing comment only\n')).problem).toBeUndefined();
   });
 
   it('returns one result per statement, in order, across batch boundaries', async () => {
@@ -91,7 +93,7 @@ describe('DuckDB-backed SQL analysis', () => {
         },
       ],
     });
-    const result = readSerializedSelect('x'.repeat(80), json, 1);
+    const result = readSerializedSelect('x'.repeat(80), json);
     expect(result.references).toEqual([
       { name: 'raw', offset: 30 },
       { name: 'orders', schema: 'commerce', offset: 60 },

@@ -1,13 +1,16 @@
 import { join, resolve } from 'node:path';
 import { compileMesh, type MeshGraph, type ModelSqlAnalysis } from '../compiler/index.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
-import { loadMesh } from '../loader/index.js';
+import { conventionalModelSql, diskFiles, loadMesh, memoizedFiles, type MeshFiles } from '../loader/index.js';
 import type { Mesh } from '../spec/index.js';
-import { analyzeSql, type AnalyzeStats } from '../sqlparse/index.js';
+import { SqlAnalyzer, type AnalyzeStats } from '../sqlparse/index.js';
+import { tesseraDir } from './paths.js';
 
 export interface OpenMeshOptions {
   /** Reuse and update the parse cache under .tessera/cache (default true). */
   readonly cache?: boolean;
+  /** How to read the mesh (default: the disk); the validate memo records through this. */
+  readonly files?: MeshFiles;
 }
 
 export interface OpenedMesh {
@@ -20,36 +23,37 @@ export interface OpenedMesh {
   readonly stats: { readonly products: number; readonly models: number; readonly sql: AnalyzeStats; readonly milliseconds: number };
 }
 
-/** Where Tessera keeps what it derives from a mesh (caches, later the warehouse and state). */
-export function tesseraDir(root: string): string {
-  return join(root, '.tessera');
-}
 
 /** Loads, parses and compiles the mesh at `dir`: the one way every command reads a mesh. */
 export async function openMesh(dir: string, options: OpenMeshOptions = {}): Promise<OpenedMesh> {
   const started = performance.now();
   const root = resolve(dir);
-  const { mesh, diagnostics } = loadMesh(root);
-  const empty = { parsed: 0, cached: 0 };
-  if (!mesh) {
-    return { root, diagnostics: sortDiagnostics(diagnostics), stats: { products: 0, models: 0, sql: empty, milliseconds: performance.now() - started } };
+  const files = memoizedFiles(options.files ?? diskFiles(root));
+  const analyzer = await SqlAnalyzer.open(options.cache === false ? undefined : join(tesseraDir(root), 'cache', 'sql-parse-v1.json'));
+  try {
+    // Start DuckDB on the model files while the YAML loads: the two do not depend on each other.
+    analyzer.prefetch(conventionalModelSql(files));
+    const { mesh, diagnostics } = await loadMesh(root, files);
+    if (!mesh) {
+      const stats = { products: 0, models: 0, sql: { parsed: 0, cached: 0 }, milliseconds: performance.now() - started };
+      return { root, diagnostics: sortDiagnostics(diagnostics), stats };
+    }
+    const models = [...mesh.products.flatMap((p) => p.models), ...mesh.unvalidatedModels];
+    const { results, stats } = await analyzer.analyze(models.map((m) => m.sql));
+    const analysis = new Map<string, ModelSqlAnalysis>();
+    models.forEach((model, i) => {
+      const result = results[i];
+      if (result) analysis.set(model.sqlFile, result);
+    });
+    const compiled = compileMesh(mesh, analysis);
+    return {
+      root,
+      mesh,
+      graph: compiled.graph,
+      diagnostics: sortDiagnostics([...diagnostics, ...compiled.diagnostics]),
+      stats: { products: mesh.products.length, models: models.length, sql: stats, milliseconds: performance.now() - started },
+    };
+  } finally {
+    await analyzer.close();
   }
-  const models = [...mesh.products.flatMap((p) => p.models), ...mesh.unvalidatedModels];
-  const { results, stats } = await analyzeSql(
-    models.map((m) => m.sql),
-    options.cache === false ? {} : { cachePath: join(tesseraDir(root), 'cache', 'sql-parse-v1.json') },
-  );
-  const analysis = new Map<string, ModelSqlAnalysis>();
-  models.forEach((model, i) => {
-    const result = results[i];
-    if (result) analysis.set(model.sqlFile, result);
-  });
-  const compiled = compileMesh(mesh, analysis);
-  return {
-    root,
-    mesh,
-    graph: compiled.graph,
-    diagnostics: sortDiagnostics([...diagnostics, ...compiled.diagnostics]),
-    stats: { products: mesh.products.length, models: models.length, sql: stats, milliseconds: performance.now() - started },
-  };
 }

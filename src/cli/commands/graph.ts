@@ -55,14 +55,14 @@ function printGraphText(output: Output, graph: MeshGraph): void {
       .map((id) => graph.nodes.get(id))
       .filter((n): n is MeshNode => n !== undefined)
       .sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
-    const width = Math.max(...nodes.map((n) => displayName(n).length), 0);
+    const shownName = (n: MeshNode): string => (n.kind === 'port' ? displayName(n) : n.name);
+    const width = Math.max(...nodes.map((n) => shownName(n).length), 0);
     for (const node of nodes) {
       const reads = node.upstream.map((id) => {
         const up = graph.nodes.get(id);
         return up ? (up.product === node.product && up.kind !== 'port' ? up.name : displayName(up)) : id;
       });
-      const name = node.kind === 'port' ? displayName(node) : node.name;
-      output.out(`  ${node.kind.padEnd(8)} ${name.padEnd(width)}${reads.length > 0 ? paint(output, 'dim', `  ← ${reads.join(', ')}`) : ''}`);
+      output.out(`  ${node.kind.padEnd(8)} ${shownName(node).padEnd(width)}${reads.length > 0 ? paint(output, 'dim', `  ← ${reads.join(', ')}`) : ''}`);
     }
     output.out('');
   }

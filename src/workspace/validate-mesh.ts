@@ -1,0 +1,70 @@
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { diskFiles } from '../loader/index.js';
+import { RecordingFiles, replayDigest, type MeshInput } from './input-digest.js';
+import { openMesh, type OpenedMesh } from './open-mesh.js';
+import { tesseraDir } from './paths.js';
+
+export interface ValidateResult {
+  readonly diagnostics: Diagnostic[];
+  readonly stats: OpenedMesh['stats'] & { readonly unchanged: boolean };
+}
+
+interface Memo {
+  readonly tool: string;
+  readonly digest: string;
+  readonly inputs: MeshInput[];
+  readonly result: ValidateResult;
+}
+
+/**
+ * Identifies this build of Tessera: a memo written by another build (another
+ * version, or a rebuilt development copy) is not trusted.
+ */
+function toolIdentity(): string {
+  return `validate-v1:${statSync(fileURLToPath(import.meta.url)).mtimeMs}`;
+}
+
+async function readMemo(path: string): Promise<Memo | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Memo;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeMemo(path: string, memo: Memo): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(memo));
+  await rename(temporary, path);
+}
+
+/**
+ * `tessera validate`: the mesh's diagnostics. When nothing the loader reads has
+ * changed since the last validate (same files, same contents, same folders,
+ * same Tessera), the recorded result is returned without parsing anything;
+ * otherwise the mesh is opened in full (unchanged models still come from the
+ * parse cache).
+ */
+export async function validateMesh(dir: string, options: { cache?: boolean } = {}): Promise<ValidateResult> {
+  const started = performance.now();
+  const root = resolve(dir);
+  const useCache = options.cache !== false;
+  const memoPath = join(tesseraDir(root), 'cache', 'validate-v1.json');
+  const tool = toolIdentity();
+  if (useCache) {
+    const memo = await readMemo(memoPath);
+    if (memo?.tool === tool && replayDigest(diskFiles(root), memo.inputs) === memo.digest) {
+      return { ...memo.result, stats: { ...memo.result.stats, unchanged: true, milliseconds: performance.now() - started } };
+    }
+  }
+  const files = new RecordingFiles(diskFiles(root));
+  const opened = await openMesh(root, { cache: useCache, files });
+  const result: ValidateResult = { diagnostics: opened.diagnostics, stats: { ...opened.stats, unchanged: false } };
+  if (useCache) await writeMemo(memoPath, { tool, digest: files.digest(), inputs: files.inputs, result });
+  return result;
+}
