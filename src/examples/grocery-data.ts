@@ -3,11 +3,17 @@
  * grocery with electric delivery vehicles, hubs, fulfilment centres and pickers.
  *
  * Every file is written by DuckDB itself (`COPY (SELECT …) TO …`) from `range()`, with
- * pseudo-randomness taken from `hash(key, seed, salt)`, so the output is a pure
- * function of (seed, scale, asOf, generation): the same inputs give byte-identical
- * files on any number of threads. Large pipelines keep their row order because they
- * never break DuckDB's insertion order (no joins or sorts); small or aggregated
- * outputs are sorted explicitly.
+ * pseudo-randomness taken from hashes of (key, seed, salt) — never random() — so the
+ * output is a pure function of (seed, scale, asOf, generation): the same inputs give
+ * byte-identical files on any number of threads. The big pipelines (orders, order lines,
+ * pick events, drops) keep DuckDB's insertion order because they only filter, project
+ * and unnest; everything joined, aggregated or unioned is sorted explicitly.
+ *
+ * One table of orders (`ob`) holds the facts every other file derives from, so a drop,
+ * a pick event and a clickstream session always agree with their order. Sources carry
+ * deliberate mess where real exports have it (mixed spellings, lower-case codes, text
+ * slots, missing values, late deliveries, duplicated scanner events); the example's
+ * staging models clean it.
  *
  * - `scale`      number of orders (≈ 4 order lines each). 2,000 for the demo; 5,000,000
  *                gives ≈ 20M order lines and ≈ 20M pick events for benchmarks.
@@ -59,6 +65,8 @@ export interface GenerateSummary {
 export const ORDER_DAYS = 90;
 /** Days of clickstream the web analytics export keeps (growth events). */
 export const EVENT_DAYS = 7;
+/** Percentage of customers who accept analytics tracking; the others' orders have no session. */
+export const TRACKING_CONSENT_PERCENT = 60;
 /** Orders per order-line / pick-event part file. */
 export const ORDERS_PER_PART = 1_000_000;
 /** Size of the assortment. */
@@ -104,40 +112,45 @@ interface Subcategory {
   /** VAT rate in the Netherlands: 9% for food, 21% otherwise. */
   vat: string;
   nouns: readonly string[];
+  /** Brands besides the house brand. */
   brands: readonly string[];
   sizes: readonly string[];
   /** Shelf prices run from about the first to the second number (euro, VAT included). */
   prices: readonly [number, number];
 }
 
+/** The shop's own label: about 45% of the articles. */
+const HOUSE_BRAND = 'Greenbasket';
 const FOOD = '0.09';
 const NON_FOOD = '0.21';
 
 const SUBCATEGORIES: readonly Subcategory[] = [
-  { category: 'Fruit & vegetables', name: 'Fruit', vat: FOOD, prices: [0.99, 4.99], nouns: ['Bananas', 'Apples Elstar', 'Pears Conference', 'Strawberries', 'Blueberries', 'Mandarins', 'Kiwis', 'Grapes white'], brands: ['Picnic', 'Fairtrade Original', 'BioFresh'], sizes: ['500 g', '1 kg', '250 g', '6 pieces'] },
-  { category: 'Fruit & vegetables', name: 'Vegetables', vat: FOOD, prices: [0.49, 3.49], nouns: ['Tomatoes', 'Cucumber', 'Broccoli', 'Carrots', 'Onions', 'Bell peppers', 'Courgette', 'Spinach'], brands: ['Picnic', 'BioFresh', 'Hollandse Oogst'], sizes: ['500 g', '1 kg', 'per piece', '300 g'] },
-  { category: 'Fruit & vegetables', name: 'Salads', vat: FOOD, prices: [0.99, 3.49], nouns: ['Lettuce mix', 'Rocket', 'Lamb\'s lettuce', 'Caesar salad kit'], brands: ['Picnic', 'Florette'], sizes: ['100 g', '150 g', '200 g'] },
-  { category: 'Dairy & eggs', name: 'Milk', vat: FOOD, prices: [0.89, 2.99], nouns: ['Semi-skimmed milk', 'Whole milk', 'Oat drink', 'Buttermilk'], brands: ['Picnic', 'Campina', 'Oatly', 'Arla'], sizes: ['1 l', '1.5 l', '500 ml'] },
-  { category: 'Dairy & eggs', name: 'Cheese', vat: FOOD, prices: [1.99, 8.99], nouns: ['Gouda young', 'Gouda matured', 'Mozzarella', 'Brie', 'Grated cheese'], brands: ['Picnic', 'Beemster', 'Galbani', 'Milner'], sizes: ['200 g', '400 g', '125 g'] },
-  { category: 'Dairy & eggs', name: 'Yoghurt', vat: FOOD, prices: [0.99, 3.49], nouns: ['Greek yoghurt', 'Vanilla custard', 'Skyr', 'Quark'], brands: ['Picnic', 'Danone', 'Arla', 'Optimel'], sizes: ['500 g', '1 l', '450 g'] },
-  { category: 'Dairy & eggs', name: 'Eggs', vat: FOOD, prices: [1.99, 4.49], nouns: ['Free-range eggs', 'Organic eggs'], brands: ['Picnic', 'Kipster'], sizes: ['6 pieces', '10 pieces', '12 pieces'] },
-  { category: 'Bakery', name: 'Bread', vat: FOOD, prices: [1.29, 3.99], nouns: ['Wholemeal bread', 'White bread', 'Sourdough', 'Rye bread'], brands: ['Picnic', 'Bakkerij Bart', 'Lieken'], sizes: ['800 g', '400 g', '600 g'] },
-  { category: 'Bakery', name: 'Pastry', vat: FOOD, prices: [1.49, 5.99], nouns: ['Croissants', 'Stroopwafels', 'Apple pie', 'Muffins'], brands: ['Picnic', 'Daelmans', 'Bakkerij Bart'], sizes: ['4 pieces', '8 pieces', '300 g'] },
-  { category: 'Meat & fish', name: 'Meat', vat: FOOD, prices: [2.49, 12.99], nouns: ['Chicken breast', 'Minced beef', 'Pork tenderloin', 'Smoked sausage'], brands: ['Picnic', 'Unox', 'Vion'], sizes: ['300 g', '500 g', '1 kg'] },
-  { category: 'Meat & fish', name: 'Fish', vat: FOOD, prices: [2.99, 14.99], nouns: ['Salmon fillet', 'Cod fillet', 'Shrimps', 'Smoked mackerel'], brands: ['Picnic', 'Royal Greenland'], sizes: ['200 g', '250 g', '400 g'] },
-  { category: 'Meat & fish', name: 'Vegetarian', vat: FOOD, prices: [1.99, 5.99], nouns: ['Vegan burger', 'Tofu', 'Plant-based mince', 'Falafel'], brands: ['Picnic', 'Vegetarische Slager', 'Beyond Meat'], sizes: ['200 g', '300 g', '2 pieces'] },
-  { category: 'Pantry', name: 'Pasta & rice', vat: FOOD, prices: [0.79, 3.99], nouns: ['Spaghetti', 'Penne', 'Basmati rice', 'Couscous', 'Noodles'], brands: ['Picnic', 'Barilla', 'Lassie', 'Conimex'], sizes: ['500 g', '1 kg', '400 g'] },
-  { category: 'Pantry', name: 'Sauces', vat: FOOD, prices: [0.99, 4.49], nouns: ['Tomato sauce', 'Pesto', 'Mayonnaise', 'Ketchup', 'Peanut sauce'], brands: ['Picnic', 'Calvé', 'Heinz', 'Grand\'Italia'], sizes: ['500 ml', '250 ml', '400 g'] },
-  { category: 'Pantry', name: 'Breakfast', vat: FOOD, prices: [1.49, 5.49], nouns: ['Muesli', 'Oatmeal', 'Chocolate sprinkles', 'Peanut butter', 'Jam strawberry'], brands: ['Picnic', 'De Ruijter', 'Calvé', 'Quaker'], sizes: ['375 g', '500 g', '750 g'] },
-  { category: 'Drinks', name: 'Coffee & tea', vat: FOOD, prices: [2.49, 9.99], nouns: ['Ground coffee', 'Coffee beans', 'Coffee pods', 'Green tea', 'Earl Grey'], brands: ['Picnic', 'Douwe Egberts', 'Pickwick', 'Lavazza'], sizes: ['250 g', '500 g', '20 bags', '36 pods'] },
-  { category: 'Drinks', name: 'Soft drinks', vat: FOOD, prices: [0.79, 4.99], nouns: ['Cola', 'Orange juice', 'Sparkling water', 'Ice tea', 'Apple juice'], brands: ['Picnic', 'Coca-Cola', 'Spa', 'Lipton', 'Appelsientje'], sizes: ['1.5 l', '1 l', '6 x 330 ml'] },
-  { category: 'Drinks', name: 'Beer & wine', vat: NON_FOOD, prices: [3.99, 14.99], nouns: ['Pilsner', 'IPA', 'Red wine', 'White wine', 'Alcohol-free beer'], brands: ['Heineken', 'Brand', 'La Chouffe', 'Casillero'], sizes: ['6 x 330 ml', '750 ml', '12 x 300 ml'] },
-  { category: 'Snacks', name: 'Crisps & nuts', vat: FOOD, prices: [0.99, 3.49], nouns: ['Paprika crisps', 'Salted crisps', 'Cashew nuts', 'Peanuts', 'Tortilla chips'], brands: ['Picnic', 'Lay\'s', 'Duyvis', 'Doritos'], sizes: ['150 g', '225 g', '300 g'] },
-  { category: 'Snacks', name: 'Chocolate & sweets', vat: FOOD, prices: [0.99, 4.49], nouns: ['Milk chocolate', 'Dark chocolate', 'Liquorice', 'Wine gums'], brands: ['Picnic', 'Tony\'s Chocolonely', 'Venco', 'Haribo'], sizes: ['180 g', '100 g', '250 g'] },
-  { category: 'Frozen', name: 'Frozen', vat: FOOD, prices: [1.49, 6.99], nouns: ['Pizza margherita', 'French fries', 'Ice cream vanilla', 'Frozen spinach', 'Fish fingers'], brands: ['Picnic', 'Dr. Oetker', 'McCain', 'Ben & Jerry\'s', 'Iglo'], sizes: ['1 kg', '450 g', '500 ml', '10 pieces'] },
-  { category: 'Household', name: 'Cleaning', vat: NON_FOOD, prices: [1.99, 14.99], nouns: ['Dishwasher tablets', 'Laundry detergent', 'All-purpose cleaner', 'Toilet paper', 'Kitchen roll'], brands: ['Picnic', 'Ariel', 'Finish', 'Page', 'Dreft'], sizes: ['30 pieces', '1.3 l', '8 rolls', '4 rolls'] },
-  { category: 'Personal care', name: 'Personal care', vat: NON_FOOD, prices: [1.49, 7.99], nouns: ['Shampoo', 'Toothpaste', 'Shower gel', 'Deodorant'], brands: ['Picnic', 'Dove', 'Zendium', 'Andrélon'], sizes: ['250 ml', '75 ml', '150 ml'] },
-  { category: 'Baby', name: 'Baby', vat: NON_FOOD, prices: [2.99, 24.99], nouns: ['Diapers size 3', 'Diapers size 4', 'Baby wipes', 'Infant formula'], brands: ['Picnic', 'Pampers', 'Nutrilon'], sizes: ['48 pieces', '60 pieces', '800 g'] },
+  { category: 'Fruit & vegetables', name: 'Fruit', vat: FOOD, prices: [0.99, 4.99], nouns: ['Bananas', 'Apples Elstar', 'Pears Conference', 'Strawberries', 'Blueberries', 'Mandarins', 'Kiwis', 'Grapes white'], brands: ['Fairtrade Original', 'BioFresh'], sizes: ['500 g', '1 kg', '250 g', '6 pieces'] },
+  { category: 'Fruit & vegetables', name: 'Vegetables', vat: FOOD, prices: [0.49, 3.49], nouns: ['Tomatoes', 'Cucumber', 'Broccoli', 'Carrots', 'Onions', 'Bell peppers', 'Courgette', 'Spinach'], brands: ['BioFresh', 'Hollandse Oogst'], sizes: ['500 g', '1 kg', 'per piece', '300 g'] },
+  { category: 'Fruit & vegetables', name: 'Salads', vat: FOOD, prices: [0.99, 3.49], nouns: ['Lettuce mix', 'Rocket', 'Lamb\'s lettuce', 'Caesar salad kit'], brands: ['Florette'], sizes: ['100 g', '150 g', '200 g'] },
+  { category: 'Dairy & eggs', name: 'Milk', vat: FOOD, prices: [0.89, 2.99], nouns: ['Semi-skimmed milk', 'Whole milk', 'Oat drink', 'Buttermilk'], brands: ['Campina', 'Oatly', 'Arla'], sizes: ['1 l', '1.5 l', '500 ml'] },
+  { category: 'Dairy & eggs', name: 'Cheese', vat: FOOD, prices: [1.99, 8.99], nouns: ['Gouda young', 'Gouda matured', 'Mozzarella', 'Brie', 'Grated cheese'], brands: ['Beemster', 'Galbani', 'Milner'], sizes: ['200 g', '400 g', '125 g'] },
+  { category: 'Dairy & eggs', name: 'Yoghurt', vat: FOOD, prices: [0.99, 3.49], nouns: ['Greek yoghurt', 'Vanilla custard', 'Skyr', 'Quark'], brands: ['Danone', 'Arla', 'Optimel'], sizes: ['500 g', '1 l', '450 g'] },
+  { category: 'Dairy & eggs', name: 'Eggs', vat: FOOD, prices: [1.99, 4.49], nouns: ['Free-range eggs', 'Organic eggs'], brands: ['Kipster'], sizes: ['6 pieces', '10 pieces', '12 pieces'] },
+  { category: 'Bakery', name: 'Bread', vat: FOOD, prices: [1.29, 3.99], nouns: ['Wholemeal bread', 'White bread', 'Sourdough', 'Rye bread'], brands: ['Bakkerij Bart', 'Lieken'], sizes: ['800 g', '400 g', '600 g'] },
+  { category: 'Bakery', name: 'Pastry', vat: FOOD, prices: [1.49, 5.99], nouns: ['Croissants', 'Stroopwafels', 'Apple pie', 'Muffins'], brands: ['Daelmans', 'Bakkerij Bart'], sizes: ['4 pieces', '8 pieces', '300 g'] },
+  { category: 'Meat & fish', name: 'Meat', vat: FOOD, prices: [2.49, 12.99], nouns: ['Chicken breast', 'Minced beef', 'Pork tenderloin', 'Smoked sausage'], brands: ['Unox', 'Vion'], sizes: ['300 g', '500 g', '1 kg'] },
+  { category: 'Meat & fish', name: 'Fish', vat: FOOD, prices: [2.99, 14.99], nouns: ['Salmon fillet', 'Cod fillet', 'Shrimps', 'Smoked mackerel'], brands: ['Royal Greenland'], sizes: ['200 g', '250 g', '400 g'] },
+  { category: 'Meat & fish', name: 'Vegetarian', vat: FOOD, prices: [1.99, 5.99], nouns: ['Vegan burger', 'Tofu', 'Plant-based mince', 'Falafel'], brands: ['Vegetarische Slager', 'Beyond Meat'], sizes: ['200 g', '300 g', '2 pieces'] },
+  { category: 'Pantry', name: 'Pasta & rice', vat: FOOD, prices: [0.79, 3.99], nouns: ['Spaghetti', 'Penne', 'Basmati rice', 'Couscous', 'Noodles'], brands: ['Barilla', 'Lassie', 'Conimex'], sizes: ['500 g', '1 kg', '400 g'] },
+  { category: 'Pantry', name: 'Sauces', vat: FOOD, prices: [0.99, 4.49], nouns: ['Tomato sauce', 'Pesto', 'Mayonnaise', 'Ketchup', 'Peanut sauce'], brands: ['Calvé', 'Heinz', 'Grand\'Italia'], sizes: ['500 ml', '250 ml', '400 g'] },
+  { category: 'Pantry', name: 'Breakfast', vat: FOOD, prices: [1.49, 5.49], nouns: ['Muesli', 'Oatmeal', 'Chocolate sprinkles', 'Peanut butter', 'Jam strawberry'], brands: ['De Ruijter', 'Calvé', 'Quaker'], sizes: ['375 g', '500 g', '750 g'] },
+  { category: 'Drinks', name: 'Coffee & tea', vat: FOOD, prices: [2.49, 9.99], nouns: ['Ground coffee', 'Coffee beans', 'Coffee pods', 'Green tea', 'Earl Grey'], brands: ['Douwe Egberts', 'Pickwick', 'Lavazza'], sizes: ['250 g', '500 g', '20 bags', '36 pods'] },
+  { category: 'Drinks', name: 'Soft drinks', vat: FOOD, prices: [0.79, 4.99], nouns: ['Cola', 'Orange juice', 'Sparkling water', 'Ice tea', 'Apple juice'], brands: ['Coca-Cola', 'Spa', 'Lipton', 'Appelsientje'], sizes: ['1.5 l', '1 l', '6 x 330 ml'] },
+  { category: 'Drinks', name: 'Beer', vat: NON_FOOD, prices: [3.99, 14.99], nouns: ['Pilsner', 'IPA', 'Blond', 'Alcohol-free pilsner'], brands: ['Heineken', 'Brand', 'La Chouffe'], sizes: ['6 x 330 ml', '12 x 300 ml', '4 x 330 ml'] },
+  { category: 'Drinks', name: 'Wine', vat: NON_FOOD, prices: [4.49, 14.99], nouns: ['Red wine', 'White wine', 'Rosé', 'Prosecco'], brands: ['Casillero del Diablo', 'Jacob\'s Creek'], sizes: ['750 ml', '1.5 l'] },
+  { category: 'Snacks', name: 'Crisps & nuts', vat: FOOD, prices: [0.99, 3.49], nouns: ['Paprika crisps', 'Salted crisps', 'Cashew nuts', 'Peanuts', 'Tortilla chips'], brands: ['Lay\'s', 'Duyvis', 'Doritos'], sizes: ['150 g', '225 g', '300 g'] },
+  { category: 'Snacks', name: 'Chocolate & sweets', vat: FOOD, prices: [0.99, 4.49], nouns: ['Milk chocolate', 'Dark chocolate', 'Liquorice', 'Wine gums'], brands: ['Tony\'s Chocolonely', 'Venco', 'Haribo'], sizes: ['180 g', '100 g', '250 g'] },
+  { category: 'Frozen', name: 'Frozen', vat: FOOD, prices: [1.49, 6.99], nouns: ['Pizza margherita', 'French fries', 'Ice cream vanilla', 'Frozen spinach', 'Fish fingers'], brands: ['Dr. Oetker', 'McCain', 'Ben & Jerry\'s', 'Iglo'], sizes: ['1 kg', '450 g', '500 ml', '10 pieces'] },
+  { category: 'Household', name: 'Cleaning', vat: NON_FOOD, prices: [1.99, 14.99], nouns: ['Dishwasher tablets', 'Laundry detergent', 'All-purpose cleaner', 'Toilet paper', 'Kitchen roll'], brands: ['Ariel', 'Finish', 'Page', 'Dreft'], sizes: ['30 pieces', '1.3 l', '8 rolls', '4 rolls'] },
+  { category: 'Personal care', name: 'Personal care', vat: NON_FOOD, prices: [1.49, 7.99], nouns: ['Shampoo', 'Toothpaste', 'Shower gel', 'Deodorant'], brands: ['Dove', 'Zendium', 'Andrélon'], sizes: ['250 ml', '75 ml', '150 ml'] },
+  { category: 'Baby', name: 'Diapers', vat: NON_FOOD, prices: [2.99, 24.99], nouns: ['Diapers size 3', 'Diapers size 4', 'Baby wipes'], brands: ['Pampers', 'Huggies'], sizes: ['48 pieces', '60 pieces', '64 wipes'] },
+  { category: 'Baby', name: 'Baby food', vat: FOOD, prices: [0.99, 19.99], nouns: ['Infant formula', 'Fruit pouch', 'Vegetable jar'], brands: ['Nutrilon', 'Olvarit'], sizes: ['800 g', '90 g', '200 g'] },
 ];
 
 const FIRST_NAMES = [
@@ -240,17 +253,17 @@ function macros(p: Params): string[] {
     // Customers: customer c signs up at as_of - SIGNUP_DAYS + c * SIGNUP_DAYS / C and lives near one hub.
     `CREATE OR REPLACE MACRO customer_hub(c) AS pick(c, 3, ${H})`,
     `CREATE OR REPLACE MACRO customer_id(c) AS (100001 + (c))::BIGINT`,
+    // Only customers who accepted analytics tracking leave a clickstream.
+    `CREATE OR REPLACE MACRO tracked(c) AS (pick(c, 55, 100) < ${TRACKING_CONSENT_PERCENT})`,
     // Articles: a base price ending in 9 cents within the subcategory's range, skewed to cheap.
     `CREATE OR REPLACE MACRO article_id(a) AS (1001 + (a))::BIGINT`,
     `CREATE OR REPLACE MACRO price_of(x) AS (floor((x) * 10) / 10 + 0.09)::DECIMAL(8,2)`,
     `CREATE OR REPLACE MACRO article_subcategory(a) AS pick(a, 21, ${SUBCATEGORIES.length})`,
     `CREATE OR REPLACE MACRO base_price(a) AS price_of(${list(SUBCATEGORIES.map((s) => s.prices[0]))}[article_subcategory(a) + 1] + pow(rnd(a, 20), 1.6) * ${list(SUBCATEGORIES.map((s) => Math.round((s.prices[1] - s.prices[0]) * 100) / 100))}[article_subcategory(a) + 1])`,
-    // Codes of vehicles and pickers, looked up rather than formatted row by row.
-    `CREATE OR REPLACE TABLE codes AS SELECT
-       (SELECT list('EV-' || lpad((x + 1)::VARCHAR, 5, '0') ORDER BY x) FROM range(${HUBS.length * p.vehiclesPerHub}) r(x)) AS vehicles,
-       (SELECT list('PK-' || lpad((x + 1)::VARCHAR, 5, '0') ORDER BY x) FROM range(${FULFILMENT_CENTRES.length * p.pickersPerFc}) r(x)) AS pickers`,
-    `CREATE OR REPLACE MACRO vehicle_code(v) AS (SELECT vehicles FROM codes)[(v) + 1]`,
-    `CREATE OR REPLACE MACRO picker_code(x) AS (SELECT pickers FROM codes)[(x) + 1]`,
+    // Codes of vehicles and pickers. (Not looked up in a list from a scalar subquery: that plans
+    // as a join, and a join does not keep the insertion order the big files rely on.)
+    `CREATE OR REPLACE MACRO vehicle_code(v) AS 'EV-' || lpad(((v) + 1)::VARCHAR, 5, '0')`,
+    `CREATE OR REPLACE MACRO picker_code(x) AS 'PK-' || lpad(((x) + 1)::VARCHAR, 5, '0')`,
     // A trip is one vehicle's tour in one wave of one day.
     `CREATE OR REPLACE MACRO trip_id(v, d, wave) AS ((v) + 1) * 1000000 + ((d) - DATE '2000-01-01') * 10 + (wave)`,
     // Order line l (0-based) of order i: popular articles are ordered much more often.
@@ -390,17 +403,18 @@ function articlesSql(p: Params): string {
       SELECT
         a,
         article_subcategory(a) AS s,
-        pick(a, 24, 100) < 45 AS house_brand,
+        CASE WHEN pick(a, 24, 100) < 45 THEN ${str(HOUSE_BRAND)}
+          ELSE ${nestedList(SUBCATEGORIES.map((s) => s.brands))}[article_subcategory(a) + 1][1 + pick(a, 26, 840) % len(${nestedList(SUBCATEGORIES.map((s) => s.brands))}[article_subcategory(a) + 1])]
+        END AS brand,
         as_of()::DATE - (30 + pick(a, 25, 2500))::INTEGER AS introduced_on
       FROM range(${ARTICLE_COUNT}) t(a)
     )
     SELECT
       article_id(a) AS article_id,
       'SKU-' || lpad((article_id(a) * 7919 % 1000003)::VARCHAR, 7, '0') AS sku,
-      CASE WHEN house_brand THEN 'Picnic' ELSE ${nestedList(SUBCATEGORIES.map((s) => s.brands))}[s + 1][1 + pick(a, 26, 840) % len(${nestedList(SUBCATEGORIES.map((s) => s.brands))}[s + 1])] END
-        || ' ' || ${nestedList(SUBCATEGORIES.map((s) => s.nouns))}[s + 1][1 + pick(a, 22, 840) % len(${nestedList(SUBCATEGORIES.map((s) => s.nouns))}[s + 1])]
+      brand || ' ' || ${nestedList(SUBCATEGORIES.map((s) => s.nouns))}[s + 1][1 + pick(a, 22, 840) % len(${nestedList(SUBCATEGORIES.map((s) => s.nouns))}[s + 1])]
         || CASE WHEN pick(a, 27, 100) < 12 THEN ' organic' ELSE '' END AS name,
-      CASE WHEN house_brand THEN 'Picnic' ELSE ${nestedList(SUBCATEGORIES.map((s) => s.brands))}[s + 1][1 + pick(a, 26, 840) % len(${nestedList(SUBCATEGORIES.map((s) => s.brands))}[s + 1])] END AS brand,
+      brand,
       ${list(SUBCATEGORIES.map((s) => s.category))}[s + 1] AS category,
       ${list(SUBCATEGORIES.map((s) => s.name))}[s + 1] AS subcategory,
       ${nestedList(SUBCATEGORIES.map((s) => s.sizes))}[s + 1][1 + pick(a, 23, 840) % len(${nestedList(SUBCATEGORIES.map((s) => s.sizes))}[s + 1])] AS unit_size,
@@ -439,7 +453,7 @@ function vehiclesSql(p: Params): string {
     ), events AS (
       SELECT v, x, pick2(v, x, 72, 10) AS kind
       FROM base, range(1, ${p.generation + 1}) g(x)
-      WHERE status0 <> 'retired' AND pick2(v, x, 71, 100) < 15
+      WHERE status0 <> 'retired' AND pick2(v, x, 71, 100) < 25
     ), latest AS (
       SELECT
         v,
@@ -453,7 +467,7 @@ function vehiclesSql(p: Params): string {
       CASE WHEN pick(v, 74, 100) < 2 THEN NULL
         WHEN hub_country(hub0) = 'DE' THEN 'D-PN-' || (100 + pick(v, 75, 9000))::VARCHAR || 'E'
         ELSE 'V-' || (100 + pick(v, 75, 900))::VARCHAR || '-' || chr(66 + pick(v, 76, 24)::INTEGER) || chr(66 + pick(v, 77, 24)::INTEGER) END AS license_plate,
-      ['Goupil G4', 'Goupil G4', 'Goupil G6', 'Alke ATX 340E', 'Picnic EPV'][1 + pick(v, 78, 5)] AS model,
+      ['Goupil G4', 'Goupil G4', 'Goupil G6', 'Alke ATX 340E', 'StreetScooter Work'][1 + pick(v, 78, 5)] AS model,
       CASE WHEN pick(v, 79, 100) < 3 THEN lower(hub_code(coalesce(latest.hub, hub0))) ELSE hub_code(coalesce(latest.hub, hub0)) END AS hub_code,
       coalesce(latest.status, status0) AS status,
       CASE WHEN pick(v, 80, 100) < 3 THEN NULL ELSE [10.0, 14.4, 18.0][1 + pick(v, 78, 5) % 3]::DECIMAL(5,1) END AS battery_capacity_kwh,
@@ -556,7 +570,9 @@ function pickEventsSql(p: Params, from: number, to: number): string {
           WHERE i >= ${from} AND i < ${to} AND status <> 'cancelled' AND slot_start - INTERVAL 1 HOUR < as_of()
         )
       )
-    )`;
+    )
+    -- Already in this order; sorting anyway makes the Parquet row groups independent of the threads.
+    ORDER BY pick_id, recorded_at`;
 }
 
 function pickersSql(p: Params): string {
@@ -573,8 +589,9 @@ function pickersSql(p: Params): string {
 }
 
 /**
- * The events of one day: a session for every order placed that day (start, a view, one add_to_cart per
- * line up to three, checkout, order_placed) and sessions that browsed without ordering.
+ * The events of one day: a session for every order placed that day by a customer who accepts tracking
+ * (start, a view, one add_to_cart per line up to three, checkout, order_placed) and sessions that
+ * browsed without ordering, some of them anonymous.
  */
 function eventsSql(p: Params, day: number, firstOrder: number, lastOrder: number, browseSessions: number): string {
   const props = (article: string, quantity: string, term: string, order: string) =>
@@ -610,7 +627,7 @@ function eventsSql(p: Params, day: number, firstOrder: number, lastOrder: number
         CASE WHEN pick(i, 8, 100) < 44 THEN 'ios' WHEN pick(i, 8, 100) < 83 THEN 'android' ELSE 'web' END AS platform
       FROM (
         SELECT i, order_id, c, placed_at, least(k, 3) AS m, unnest(range(least(k, 3) + 4)) AS seq
-        FROM ob WHERE i >= ${firstOrder} AND i <= ${lastOrder}
+        FROM ob WHERE i >= ${firstOrder} AND i <= ${lastOrder} AND tracked(c)
       )
     ), browsing AS (
       SELECT
@@ -655,7 +672,7 @@ function eventsSql(p: Params, day: number, firstOrder: number, lastOrder: number
       CASE WHEN platform = 'web' THEN NULL ELSE '3.' || (40 + pick(sn, 53, 6)) || '.' || pick(sn, 54, 3) END AS app_version,
       properties
     FROM events
-    ORDER BY sn, seq`;
+    ORDER BY occurred_at, sn, seq`;
 }
 
 async function rowsOf(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
@@ -739,17 +756,17 @@ export async function generateGroceryData(meshDir: string, options: GenerateOpti
     const firstDay = ORDER_DAYS - EVENT_DAYS;
     const ranges = await rowsOf(
       connection,
-      `SELECT day, min(i) AS lo, max(i) AS hi FROM ob WHERE day >= ${firstDay} GROUP BY day ORDER BY day`,
+      `SELECT day, min(i) AS lo, max(i) AS hi, count(*) FILTER (WHERE tracked(c)) AS tracked
+       FROM ob WHERE day >= ${firstDay} GROUP BY day ORDER BY day`,
     );
     const byDay = new Map<number, { lo: number; hi: number }>();
-    let recentOrders = 0;
+    let trackedOrders = 0;
     for (const row of ranges) {
-      const lo = Number(row.lo);
-      const hi = Number(row.hi);
-      byDay.set(Number(row.day), { lo, hi });
-      recentOrders += hi - lo + 1;
+      byDay.set(Number(row.day), { lo: Number(row.lo), hi: Number(row.hi) });
+      trackedOrders += Number(row.tracked);
     }
-    const browseSessions = Math.ceil(recentOrders * 1.5) + EVENT_DAYS * 4;
+    // For every tracked session that ends in an order, about two that do not.
+    const browseSessions = trackedOrders * 2 + EVENT_DAYS * 4;
     for (let day = firstDay; day < ORDER_DAYS; day++) {
       const range = byDay.get(day) ?? { lo: 0, hi: -1 };
       const date = new Date(Date.parse(`${asOf}T00:00:00Z`) - (ORDER_DAYS - day) * 86_400_000).toISOString().slice(0, 10);

@@ -3,6 +3,7 @@ export {
   EVENT_DAYS,
   ORDER_DAYS,
   ORDERS_PER_PART,
+  TRACKING_CONSENT_PERCENT,
   asOfDay,
   generateGroceryData,
   type GenerateOptions,

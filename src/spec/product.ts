@@ -17,11 +17,11 @@ export const columnSchema = z.strictObject({
   name: columnName,
   type: z
     .string()
-    .regex(/^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+(\s*,\s*\d+)?\s*\))?(\[\])?$/, {
-      message: 'must be a SQL type such as BIGINT, VARCHAR, DECIMAL(12,2), TIMESTAMP or VARCHAR[]',
+    .regex(/^[A-Za-z][A-Za-z0-9_ ]*(\(.+\))?(\[\d*\])*$/, {
+      message: 'must be a SQL type such as BIGINT, VARCHAR, DECIMAL(12,2), TIMESTAMP, VARCHAR[] or STRUCT(a INT, b VARCHAR)',
     })
     .optional()
-    .describe('SQL type, e.g. BIGINT, VARCHAR, DECIMAL(12,2), DATE, TIMESTAMP.'),
+    .describe('SQL type, e.g. BIGINT, VARCHAR, DECIMAL(12,2), DATE, TIMESTAMP, VARCHAR[], STRUCT(a INT, b VARCHAR), JSON.'),
   description: z.string().optional(),
   required: z.boolean().optional().describe('No value may be NULL (implies a missing-values check).'),
   unique: z.boolean().optional().describe('No two rows share a value (implies a duplicates check).'),
