@@ -166,7 +166,7 @@ const ERROR_CASES: readonly ErrorCase[] = [
     messageIncludes: '"AND"',
   },
   { fixture: 'sql-not-select', code: 'sql/not-select', file: `${ORDERS}/models/orders.sql`, line: 1, column: 1 },
-  { fixture: 'sql-multiple-statements', code: 'sql/multiple-statements', file: `${ORDERS}/models/orders.sql`, line: 1, column: 1, messageIncludes: '2 statements' },
+  { fixture: 'sql-multiple-statements', code: 'sql/multiple-statements', file: `${ORDERS}/models/orders.sql`, line: 3, column: 1, messageIncludes: '2 statements' },
   { fixture: 'sql-empty', code: 'sql/empty', file: `${ORDERS}/models/orders.sql`, line: 1, column: 1 },
   {
     fixture: 'ref-unknown',
@@ -186,14 +186,14 @@ const ERROR_CASES: readonly ErrorCase[] = [
     column: 6,
     messageIncludes: 'internal model of product commerce.orders',
   },
-  // A cycle is reported at the SQL file of the first model on it (by id), line 1.
-  { fixture: 'graph-cycle', code: 'graph/cycle', file: `${ORDERS}/models/order_totals.sql`, line: 1, column: 1, messageIncludes: 'commerce.orders.orders' },
+  // A cycle is reported at a SQL reference that closes the loop.
+  { fixture: 'graph-cycle', code: 'graph/cycle', file: `${ORDERS}/models/orders.sql`, line: 3, column: 6, messageIncludes: 'commerce.orders.orders' },
   {
     fixture: 'graph-cycle-across-products',
     code: 'graph/cycle',
-    file: `${ORDERS}/models/orders.sql`,
-    line: 1,
-    column: 1,
+    file: `${REVENUE}/models/daily_revenue.sql`,
+    line: 2,
+    column: 6,
     messageIncludes: 'port finance.daily_revenue',
   },
 ];

@@ -11,6 +11,13 @@ export interface Output {
 }
 
 export function processOutput(): Output {
+  // `tessera graph | head`: when the reader goes away, stop quietly instead of a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const color = process.stdout.isTTY && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
   return {
     out: (text) => process.stdout.write(`${text}\n`),

@@ -49,6 +49,8 @@ class Compiler {
   /** domain → lowercased port table → port node */
   private readonly ports = new Map<string, Map<string, PortNode>>();
   private readonly productsByName = new Map<string, Product[]>();
+  /** Where in a model's SQL each of its upstream nodes is read: `<reader>→<upstream>` → position. */
+  private readonly readAt = new Map<string, () => SourcePosition>();
 
   constructor(
     private readonly mesh: Mesh,
@@ -280,6 +282,7 @@ class Compiler {
       if (target && !seen.has(target)) {
         seen.add(target);
         node.upstream.push(target);
+        this.readAt.set(`${node.id}→${target}`, () => at(ref.offset));
       }
     }
   }
@@ -385,6 +388,15 @@ class Compiler {
     );
   }
 
+  /** Points at a line of SQL that closes the loop: the first read, along the chain, written in a model. */
+  private cycleLocation(chain: readonly string[]): SourcePosition | undefined {
+    for (let i = 1; i < chain.length; i++) {
+      const read = this.readAt.get(`${chain[i] ?? ''}→${chain[i - 1] ?? ''}`);
+      if (read) return read();
+    }
+    return this.nodes.get(chain[0] ?? '')?.location;
+  }
+
   private orderAndCycles(): string[] {
     const upstreamOf = (id: string): readonly string[] => this.nodes.get(id)?.upstream ?? [];
     const ids = [...this.nodes.keys()];
@@ -392,12 +404,11 @@ class Compiler {
     for (const component of findCycles(ids, upstreamOf)) {
       for (const id of component) onCycle.add(id);
       const chain = cycleChain(component, upstreamOf);
-      const first = this.nodes.get(chain[0] ?? '');
       this.error(
         'graph/cycle',
         `Dependency cycle: ${chain.map((id) => id.replace(':', ' ')).join(' → ')}.`,
         'A model cannot depend on itself, directly or through others: break the loop by moving shared logic into a model both can read.',
-        first?.location,
+        this.cycleLocation(chain),
       );
     }
     return topologicalOrder(ids, upstreamOf, onCycle);

@@ -14,7 +14,7 @@ import {
   type TeamSpec,
 } from '../spec/index.js';
 import { schemaDiagnostics } from './schema-issues.js';
-import { diskFiles, type MeshFiles } from './mesh-files.js';
+import { diskFiles, PRODUCTS_DIR, type MeshFiles } from './mesh-files.js';
 import { parseYaml } from './yaml-file.js';
 
 export interface LoadResult {
@@ -23,7 +23,6 @@ export interface LoadResult {
   readonly diagnostics: Diagnostic[];
 }
 
-const PRODUCTS_DIR = 'products';
 
 interface Validated<T> {
   value?: T;
@@ -181,27 +180,6 @@ async function loadProducts(
     }
   });
   return { products, unloadedDomains: [...unloadedDomains], unloadedPorts, unvalidatedModels };
-}
-
-/**
- * The SQL of every model file found by convention (products/<domain>/<product>/models/*.sql),
- * without validating anything: enough to start parsing before the YAML is loaded.
- */
-export function conventionalModelSql(files: MeshFiles): string[] {
-  const sqls: string[] = [];
-  for (const domain of files.listDir(PRODUCTS_DIR)) {
-    if (!domain.isDirectory) continue;
-    for (const product of files.listDir(`${PRODUCTS_DIR}/${domain.name}`)) {
-      if (!product.isDirectory) continue;
-      const models = `${PRODUCTS_DIR}/${domain.name}/${product.name}/models`;
-      for (const entry of files.listDir(models)) {
-        if (entry.isDirectory || !entry.name.endsWith('.sql')) continue;
-        const sql = files.readText(`${models}/${entry.name}`);
-        if (sql !== undefined) sqls.push(sql);
-      }
-    }
-  }
-  return sqls;
 }
 
 /**

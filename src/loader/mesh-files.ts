@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Where products live, relative to the mesh root: products/<domain>/<product>/. */
+export const PRODUCTS_DIR = 'products';
+
 export interface DirEntry {
   readonly name: string;
   readonly isDirectory: boolean;
@@ -70,4 +73,25 @@ export function memoizedFiles(inner: MeshFiles): MeshFiles {
       return entries;
     },
   };
+}
+
+/**
+ * The SQL of every model file found by convention (products/<domain>/<product>/models/*.sql),
+ * without validating anything: enough to start parsing before the YAML is loaded.
+ */
+export function conventionalModelSql(files: MeshFiles): string[] {
+  const sqls: string[] = [];
+  for (const domain of files.listDir(PRODUCTS_DIR)) {
+    if (!domain.isDirectory) continue;
+    for (const product of files.listDir(`${PRODUCTS_DIR}/${domain.name}`)) {
+      if (!product.isDirectory) continue;
+      const models = `${PRODUCTS_DIR}/${domain.name}/${product.name}/models`;
+      for (const entry of files.listDir(models)) {
+        if (entry.isDirectory || !entry.name.endsWith('.sql')) continue;
+        const sql = files.readText(`${models}/${entry.name}`);
+        if (sql !== undefined) sqls.push(sql);
+      }
+    }
+  }
+  return sqls;
 }

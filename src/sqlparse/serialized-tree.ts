@@ -94,6 +94,29 @@ function statementCount(sql: string, json: string): number {
 
 const EMPTY = '{"error":false,"statements":[]}';
 
+/** Where the second statement starts, near enough: its earliest located token. Only on this rare error path. */
+function secondStatementOffset(sql: string, json: string): number | undefined {
+  const second = (JSON.parse(json) as { statements?: unknown[] }).statements?.[1];
+  let earliest = Infinity;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        // Unlocated nodes carry 2^64 - 1, which JSON.parse rounds to 2^64.
+        if (key === 'query_location' && typeof value === 'number' && value < 2 ** 63) earliest = Math.min(earliest, value);
+        else visit(value);
+      }
+    }
+  };
+  visit(second);
+  if (earliest === Infinity) return undefined;
+  // The earliest token is usually just after SELECT: step back to the start of its keyword.
+  const at = byteToCharOffset(sql, earliest);
+  const keyword = /\b(with|select|from|values)\b[^;]*$/i.exec(sql.slice(0, at));
+  return keyword ? keyword.index : at;
+}
+
 /** Interprets one json_serialize_sql result for `sql`. */
 export function readSerializedSelect(sql: string, json: string): ParsedSelect {
   if (json.startsWith('{"error":true')) {
@@ -111,7 +134,11 @@ export function readSerializedSelect(sql: string, json: string): ParsedSelect {
   const count = statementCount(sql, json);
   if (count === 0) return { references: [], problem: { kind: 'empty', message: 'The model has no SQL statement.' } };
   if (count > 1) {
-    return { references: [], problem: { kind: 'multiple-statements', message: `The model holds ${count} statements; a model is one SELECT.` } };
+    const offset = secondStatementOffset(sql, json);
+    return {
+      references: [],
+      problem: { kind: 'multiple-statements', message: `The model holds ${count} statements; a model is one SELECT.`, ...(offset === undefined ? {} : { offset }) },
+    };
   }
   const { references, ctes } = fastExtract(json) ?? slowExtract(json);
   const result: TableReference[] = [];

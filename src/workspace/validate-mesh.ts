@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { diskFiles } from '../loader/index.js';
 import { RecordingFiles, replayDigest, type MeshInput } from './input-digest.js';
-import { openMesh, type OpenedMesh } from './open-mesh.js';
+import type { OpenedMesh } from './open-mesh.js';
 import { tesseraDir } from './paths.js';
 
 export interface ValidateResult {
@@ -62,6 +62,7 @@ export async function validateMesh(dir: string, options: { cache?: boolean } = {
       return { ...memo.result, stats: { ...memo.result.stats, unchanged: true, milliseconds: performance.now() - started } };
     }
   }
+  const { openMesh } = await import('./open-mesh.js');
   const files = new RecordingFiles(diskFiles(root));
   const opened = await openMesh(root, { cache: useCache, files });
   const result: ValidateResult = { diagnostics: opened.diagnostics, stats: { ...opened.stats, unchanged: false } };

@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { generateGroceryData } from '../../examples/index.js';
 import { printJson } from '../output.js';
 import type { CommandContext } from './context.js';
 
@@ -31,6 +30,7 @@ export function registerExampleData(program: Command, context: CommandContext): 
     .option('--json', 'print the summary as JSON')
     .action(async (options: { scale: number; seed: number; asOf?: string; generation: number; json?: boolean }) => {
       const { output } = context;
+      const { generateGroceryData } = await import('../../examples/index.js');
       const summary = await generateGroceryData(context.dir(), {
         scale: options.scale,
         seed: options.seed,

@@ -62,7 +62,8 @@ function printGraphText(output: Output, graph: MeshGraph): void {
         const up = graph.nodes.get(id);
         return up ? (up.product === node.product && up.kind !== 'port' ? up.name : displayName(up)) : id;
       });
-      output.out(`  ${node.kind.padEnd(8)} ${shownName(node).padEnd(width)}${reads.length > 0 ? paint(output, 'dim', `  ← ${reads.join(', ')}`) : ''}`);
+      const line = `  ${node.kind.padEnd(8)} ${shownName(node).padEnd(width)}`;
+      output.out(reads.length > 0 ? `${line}${paint(output, 'dim', `  ← ${reads.join(', ')}`)}` : line.trimEnd());
     }
     output.out('');
   }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { productLineage, type MeshGraph, type PortNode, type ProductLineage } from '../../compiler/index.js';
+import type { MeshGraph, PortNode, ProductLineage } from '../../compiler/index.js';
 import { didYouMean } from '../../diagnostics/index.js';
 import { UsageError } from '../exit-codes.js';
 import { paint, printJson, type Output } from '../output.js';
@@ -19,6 +19,7 @@ export function registerLineage(program: Command, context: CommandContext): void
       if (!graph.products.has(product)) {
         throw new UsageError(`No product \`${product}\` in this mesh.${didYouMean(product, graph.products.keys())} Products are named <domain>.<product>; \`tessera graph\` lists them.`);
       }
+      const { productLineage } = await import('../../compiler/index.js');
       const lineage = productLineage(graph, product);
       const ports = portReaders(graph, product);
       if (options.json) printJson(context.output, { ...lineage, ports });
