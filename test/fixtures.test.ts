@@ -57,7 +57,10 @@ const ORDERS = 'products/commerce/orders';
 const REVENUE = 'products/finance/revenue';
 
 const ERROR_CASES: readonly ErrorCase[] = [
-  { fixture: 'yaml-syntax', code: 'yaml/syntax', file: `${ORDERS}/product.yaml`, line: 5, column: 14 },
+  { fixture: 'yaml-syntax', code: 'yaml/syntax', file: `${ORDERS}/product.yaml`, line: 5, column: 14, messageIncludes: 'contains `: `' },
+  // Parsers notice an unclosed quote at the end of the file; it is reported where it opens.
+  { fixture: 'yaml-syntax-unclosed-quote', code: 'yaml/syntax', file: `${ORDERS}/product.yaml`, line: 9, column: 11, messageIncludes: 'quote' },
+  { fixture: 'yaml-syntax-missing-colon', code: 'yaml/syntax', file: `${ORDERS}/product.yaml`, line: 4, column: 1, messageIncludes: 'not `key: value`' },
   { fixture: 'yaml-duplicate-key', code: 'yaml/duplicate-key', file: `${ORDERS}/product.yaml`, line: 5, column: 1 },
   {
     fixture: 'spec-unknown-field',

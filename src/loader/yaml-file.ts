@@ -67,25 +67,61 @@ export function parseYaml(path: string, text: string): ParsedYaml {
   } catch (error) {
     if (!(error instanceof jsYaml.YAMLException)) throw error;
     const { doc, lines } = parsed();
-    const diagnostics = doc.errors.map((e) => syntaxDiagnostic(e.code === 'DUPLICATE_KEY', firstLine(e.message), position(lines, e.pos[0])));
+    const diagnostics = doc.errors.map((e) => {
+      const unclosed = e.code === 'MISSING_CHAR' && /quote/i.test(e.message) ? unclosedQuote(text) : undefined;
+      const location = unclosed === undefined ? position(lines, e.pos[0]) : { file: path, ...unclosed };
+      return syntaxDiagnostic(e.code, firstLine(e.message), location);
+    });
     if (diagnostics.length === 0) {
       // The two parsers disagree (rare); trust the one that failed, with its own position.
-      diagnostics.push(syntaxDiagnostic(error.reason.includes('duplicated'), error.reason, { file: path, line: error.mark.line + 1, column: error.mark.column + 1 }));
+      const code = error.reason.includes('duplicated') ? 'DUPLICATE_KEY' : 'UNKNOWN';
+      diagnostics.push(syntaxDiagnostic(code, error.reason, { file: path, line: error.mark.line + 1, column: error.mark.column + 1 }));
     }
     return { value: undefined, file, diagnostics };
   }
 }
 
-function syntaxDiagnostic(duplicate: boolean, message: string, location: SourcePosition): Diagnostic {
+/** What to do about the YAML mistakes people make most, by the `yaml` package's error code. */
+const SYNTAX_HINTS: Record<string, { message?: string; hint: string }> = {
+  DUPLICATE_KEY: { message: 'The same key appears twice in one mapping.', hint: 'Remove or rename one of the two keys; YAML keeps only one of them.' },
+  MULTILINE_IMPLICIT_KEY: {
+    message: 'This line is not `key: value`.',
+    hint: 'A key needs a colon and a space after it, e.g. `kind: source-aligned`; a line that continues a value must be indented more than its key.',
+  },
+  BLOCK_AS_IMPLICIT_KEY: {
+    message: 'A value contains `: `, which YAML reads as a new key.',
+    hint: 'Quote the value, e.g. description: "Orders: every one of them".',
+  },
+  TAB_AS_INDENT: { message: 'Tabs are not allowed as indentation.', hint: 'Indent YAML with spaces only.' },
+  MISSING_CHAR: { hint: 'Close the quote (or the bracket) that opens on this line.' },
+  BAD_INDENT: { hint: 'Align keys of the same mapping at the same column, with spaces.' },
+};
+
+function syntaxDiagnostic(code: string, message: string, location: SourcePosition): Diagnostic {
+  const known = SYNTAX_HINTS[code];
   return {
-    code: duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
+    code: code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax',
     severity: 'error',
-    message: duplicate ? 'The same key appears twice in one mapping.' : `YAML syntax error: ${message}`,
-    hint: duplicate
-      ? 'Remove or rename one of the two keys; YAML keeps only one of them.'
-      : 'Check indentation (spaces, not tabs), colons after keys, and quotes around values with special characters.',
+    message: known?.message ?? `YAML syntax error: ${message}`,
+    hint: known?.hint ?? 'Check indentation (spaces, not tabs), the colon and space after each key, and quotes around values with special characters.',
     location,
   };
+}
+
+/**
+ * Parsers notice an unclosed quote only at the end of the file. The line
+ * where it opens is the first one whose quotes do not pair up.
+ */
+function unclosedQuote(text: string): { line: number; column: number } | undefined {
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
+    const content = line.replace(/\s+#.*$/, '').replace(/\\"/g, '');
+    const doubles = (content.match(/"/g) ?? []).length;
+    const singles = (content.match(/'/g) ?? []).length - 2 * (content.match(/''/g) ?? []).length;
+    if (doubles % 2 === 1) return { line: i + 1, column: content.lastIndexOf('"') + 1 };
+    if (singles % 2 === 1 && /:\s*'/.test(content)) return { line: i + 1, column: content.lastIndexOf("'") + 1 };
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {
