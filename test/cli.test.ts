@@ -82,6 +82,19 @@ describe('tessera graph', () => {
     expect(stdout.trimEnd().endsWith('}')).toBe(true);
   });
 
+  it('--level product shows products and the ports between them, as text, JSON and DOT', async () => {
+    const text = await runCli(['graph', '--dir', mesh, '--level', 'product']);
+    expect(text.stdout).toMatch(/commerce\.orders\s+source-aligned[^\n]*\n\s+→ finance\.revenue\s+reads commerce\.orders/);
+    expect(text.stdout).toContain('3 products, 2 links between them');
+    const json = JSON.parse((await runCli(['graph', '--dir', mesh, '--level', 'product', '--json'])).stdout) as { edges: unknown[] };
+    expect(json.edges).toEqual([
+      { from: 'commerce.customers', to: 'finance.revenue', ports: ['commerce.customers'] },
+      { from: 'commerce.orders', to: 'finance.revenue', ports: ['commerce.orders'] },
+    ]);
+    const dot = (await runCli(['graph', '--dir', mesh, '--level', 'product', '--format', 'dot'])).stdout;
+    expect(dot).toContain('"commerce.orders" -> "finance.revenue" [label="commerce.orders", fontsize=8];');
+  });
+
   it('refuses to draw a broken mesh: diagnostics on stderr, exit 1', async () => {
     const { exitCode, stdout, stderr } = await runCli(['graph', '--dir', join(REPO, 'test/fixtures/errors/graph-cycle')]);
     expect(exitCode).toBe(1);

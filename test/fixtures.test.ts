@@ -22,6 +22,7 @@ const CODES = [
   'spec/invalid-type',
   'spec/invalid-value',
   'file/missing',
+  'model/invalid-name',
   'product/path-mismatch',
   'product/misplaced',
   'team/duplicate',
@@ -97,6 +98,14 @@ const ERROR_CASES: readonly ErrorCase[] = [
     messageIncludes: 'Did you mean `source-aligned`?',
   },
   { fixture: 'file-missing', code: 'file/missing', file: `${ORDERS}/product.yaml`, line: 14, column: 11, messageIncludes: 'models/order_items.sql' },
+  {
+    fixture: 'model-invalid-name',
+    code: 'model/invalid-name',
+    file: `${ORDERS}/models/order-totals.sql`,
+    line: 1,
+    column: 1,
+    messageIncludes: '`order-totals.sql`',
+  },
   { fixture: 'file-missing-tessera-yaml', code: 'file/missing', file: 'tessera.yaml', line: 1, column: 1 },
   { fixture: 'file-missing-product-yaml', code: 'file/missing', file: `${REVENUE}/product.yaml`, line: 1, column: 1 },
   {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Diagnostic } from '../diagnostics/index.js';
 import {
+  IDENTIFIER,
   glossaryFileSchema,
   meshSchema,
   productSchema,
@@ -57,7 +58,21 @@ function loadModels(
   const declared = new Map((spec.models ?? []).map((m, index) => [m.name, { spec: m, index }]));
   const sqlPaths = new Map<string, string>();
   for (const entry of files.listDir(`${dir}/models`)) {
-    if (!entry.isDirectory && entry.name.endsWith('.sql')) sqlPaths.set(entry.name.slice(0, -4), `${dir}/models/${entry.name}`);
+    if (entry.isDirectory || !entry.name.endsWith('.sql')) continue;
+    const name = entry.name.slice(0, -4);
+    const path = `${dir}/models/${entry.name}`;
+    if (!IDENTIFIER.test(name)) {
+      const suggestion = name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
+      diagnostics.push({
+        code: 'model/invalid-name',
+        severity: 'error',
+        message: `Model file \`${entry.name}\` does not make a model name that SQL can read unquoted.`,
+        hint: `A model is named after its file: use letters, digits and _, not starting with a digit, e.g. ${suggestion}.sql.`,
+        location: { file: path, line: 1, column: 1 },
+      });
+      continue;
+    }
+    sqlPaths.set(name, path);
   }
   for (const [name, { spec: modelSpec }] of declared) {
     if (modelSpec.sql !== undefined) sqlPaths.set(name, `${dir}/${modelSpec.sql}`);

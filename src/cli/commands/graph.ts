@@ -5,17 +5,27 @@ import type { CommandContext } from './context.js';
 import { openValidMesh } from './open-valid.js';
 
 type GraphFormat = 'text' | 'json' | 'dot';
+type GraphLevel = 'node' | 'product';
 
 export function registerGraph(program: Command, context: CommandContext): void {
   program
     .command('graph')
     .description('Print the compiled DAG of the whole mesh')
     .addOption(new Option('--format <format>', 'text, json or dot (Graphviz)').choices(['text', 'json', 'dot']).default('text'))
+    .addOption(new Option('--level <level>', 'node: every source, model, snapshot and port; product: products and the ports between them').choices(['node', 'product']).default('node'))
     .option('--json', 'same as --format json')
-    .action(async (options: { format: GraphFormat; json?: boolean }) => {
+    .action(async (options: { format: GraphFormat; level: GraphLevel; json?: boolean }) => {
       const opened = await openValidMesh(context);
       if (!opened) return;
       const format = options.json ? 'json' : options.format;
+      if (options.level === 'product') {
+        const { productEdges } = await import('../../compiler/index.js');
+        const map = productMap(opened.graph, productEdges(opened.graph));
+        if (format === 'json') printJson(context.output, map);
+        else if (format === 'dot') context.output.out(productMapToDot(map));
+        else printProductMap(context.output, map);
+        return;
+      }
       if (format === 'json') printJson(context.output, graphToJson(opened.graph));
       else if (format === 'dot') context.output.out(graphToDot(opened.graph));
       else printGraphText(context.output, opened.graph);
@@ -68,6 +78,47 @@ function printGraphText(output: Output, graph: MeshGraph): void {
     output.out('');
   }
   output.out(`${graph.products.size} products, ${graph.nodes.size} nodes`);
+}
+
+interface ProductMap {
+  products: { id: string; domain: string; kind: string; owner: string }[];
+  edges: { from: string; to: string; ports: string[] }[];
+}
+
+/** The mesh as products and the ports that connect them: the map a data mesh is drawn as. */
+function productMap(graph: MeshGraph, edges: Map<string, Map<string, Set<string>>>): ProductMap {
+  const products = [...graph.products.values()]
+    .map((p) => ({ id: p.id, domain: p.domain, kind: p.kind, owner: p.owner }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const links: ProductMap['edges'] = [];
+  for (const [from, targets] of edges) for (const [to, ports] of targets) links.push({ from, to, ports: [...ports].sort() });
+  links.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
+  return { products, edges: links };
+}
+
+function printProductMap(output: Output, map: ProductMap): void {
+  for (const product of map.products) {
+    output.out(`${paint(output, 'bold', product.id)}  ${paint(output, 'dim', `${product.kind} · owner ${product.owner}`)}`);
+    for (const edge of map.edges.filter((e) => e.from === product.id)) output.out(`  → ${edge.to}  ${paint(output, 'dim', `reads ${edge.ports.join(', ')}`)}`);
+  }
+  output.out(`\n${map.products.length} products, ${map.edges.length} links between them`);
+}
+
+const KIND_COLORS: Record<string, string> = { 'source-aligned': '#dbeafe', aggregate: '#dcfce7', 'consumer-aligned': '#fef3c7' };
+
+function productMapToDot(map: ProductMap): string {
+  const lines = ['digraph products {', '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];'];
+  const domains = [...new Set(map.products.map((p) => p.domain))].sort();
+  domains.forEach((domain, i) => {
+    lines.push(`  subgraph cluster_${i} {`, `    label=${quote(domain)}; style=rounded; color="#999999";`);
+    for (const p of map.products.filter((x) => x.domain === domain)) {
+      lines.push(`    ${quote(p.id)} [label=${quote(`${p.id}\n${p.kind}`)}, fillcolor=${quote(KIND_COLORS[p.kind] ?? '#eeeeee')}];`);
+    }
+    lines.push('  }');
+  });
+  for (const e of map.edges) lines.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(e.ports.join('\n'))}, fontsize=8];`);
+  lines.push('}');
+  return lines.join('\n');
 }
 
 const DOT_SHAPES: Record<MeshNode['kind'], string> = { source: 'cylinder', model: 'box', snapshot: 'box3d', port: 'cds', feature: 'note' };
