@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('command line', () => {
-  it.each(['validate', 'graph', 'lineage', 'schema', 'example-data'])('%s --help explains the command and exits 0', async (command) => {
+  it.each(['validate', 'lint', 'graph', 'lineage', 'diff', 'scorecard', 'schema', 'example-data'])('%s --help explains the command and exits 0', async (command) => {
     const { exitCode, stdout } = await runCli([command, '--help']);
     expect(exitCode).toBe(0);
     expect(stdout).toContain(`Usage: tessera ${command}`);

@@ -174,6 +174,8 @@ function productYaml(product) {
     `owner: ${product.owner}\n` +
     `kind: ${product.kind}\n` +
     `description: Synthetic ${product.noun} product for the compile benchmark.\n` +
+    // A purpose too: the generated mesh follows the shared guidelines, as a healthy mesh does.
+    `purpose: Lets other teams use ${product.noun} data without asking.\n` +
     `sources:\n${sources.join('')}` +
     `ports:\n${ports.join('')}`
   );

@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { registerDiff } from './commands/diff.js';
 import { registerExampleData } from './commands/example-data.js';
 import { registerGraph } from './commands/graph.js';
 import { registerLineage } from './commands/lineage.js';
+import { registerLint } from './commands/lint.js';
 import { registerSchema } from './commands/schema.js';
+import { registerScorecard } from './commands/scorecard.js';
 import { registerValidate } from './commands/validate.js';
 import type { CommandContext } from './commands/context.js';
 import { ExitCode, UsageError } from './exit-codes.js';
@@ -28,7 +31,16 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     .hook('preAction', (_command, action) => {
       setDir(action.optsWithGlobals<{ dir: string }>().dir);
     });
-  for (const register of [registerValidate, registerGraph, registerLineage, registerSchema, registerExampleData]) register(program, context);
+  for (const register of [
+    registerValidate,
+    registerLint,
+    registerGraph,
+    registerLineage,
+    registerDiff,
+    registerScorecard,
+    registerSchema,
+    registerExampleData,
+  ]) register(program, context);
   for (const command of program.commands) {
     command.exitOverride().option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml');
   }

@@ -26,10 +26,14 @@ const SQL_PROBLEM_CODES: Record<string, { code: string; hint: string }> = {
  * file's source map, which a mesh without errors never needs.
  */
 function lazyLocation(file: SpecFile, path: SpecPath): SourcePosition {
+  return lazyPosition(file.path, () => file.locate(path));
+}
+
+function lazyPosition(file: string, compute: () => SourcePosition): SourcePosition {
   let found: SourcePosition | undefined;
-  const get = (): SourcePosition => (found ??= file.locate(path));
+  const get = (): SourcePosition => (found ??= compute());
   return {
-    file: file.path,
+    file,
     get line() {
       return get().line;
     },
@@ -49,8 +53,6 @@ class Compiler {
   /** domain → lowercased port table → port node */
   private readonly ports = new Map<string, Map<string, PortNode>>();
   private readonly productsByName = new Map<string, Product[]>();
-  /** Where in a model's SQL each of its upstream nodes is read: `<reader>→<upstream>` → position. */
-  private readonly readAt = new Map<string, () => SourcePosition>();
 
   constructor(
     private readonly mesh: Mesh,
@@ -149,6 +151,7 @@ class Compiler {
         name: model.name,
         sqlFile: model.sqlFile,
         sql: model.sql,
+        reads: [],
         location: { file: model.sqlFile, line: 1, column: 1 },
         ...(model.spec ? { spec: model.spec } : {}),
       };
@@ -282,7 +285,7 @@ class Compiler {
       if (target && !seen.has(target)) {
         seen.add(target);
         node.upstream.push(target);
-        this.readAt.set(`${node.id}→${target}`, () => at(ref.offset));
+        node.reads.push({ target, location: lazyPosition(node.sqlFile, () => at(ref.offset)) });
       }
     }
   }
@@ -391,8 +394,9 @@ class Compiler {
   /** Points at a line of SQL that closes the loop: the first read, along the chain, written in a model. */
   private cycleLocation(chain: readonly string[]): SourcePosition | undefined {
     for (let i = 1; i < chain.length; i++) {
-      const read = this.readAt.get(`${chain[i] ?? ''}→${chain[i - 1] ?? ''}`);
-      if (read) return read();
+      const reader = this.nodes.get(chain[i] ?? '');
+      const read = reader?.kind === 'model' ? reader.reads.find((r) => r.target === chain[i - 1]) : undefined;
+      if (read) return { ...read.location };
     }
     return this.nodes.get(chain[0] ?? '')?.location;
   }

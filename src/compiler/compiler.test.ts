@@ -3,6 +3,7 @@ import type { Mesh, Product, ProductSpec, SpecFile } from '../spec/index.js';
 import { compileMesh, type ModelSqlAnalysis } from './compile.js';
 import { cycleChain, findCycles, topologicalOrder } from './cycles.js';
 import { productLineage } from './lineage.js';
+import { memoryMesh } from '../../test/support/memory-mesh.js';
 
 const file = (path: string): SpecFile => ({ path, locate: () => ({ file: path, line: 1, column: 1 }) });
 
@@ -36,16 +37,7 @@ function build(products: ProductInput[]): { mesh: Mesh; sql: Map<string, ModelSq
       }),
     };
   });
-  const mesh: Mesh = {
-    spec: { name: 'test' },
-    file: file('tessera.yaml'),
-    teams: [{ id: 'team', name: 'Team' }],
-    glossary: [],
-    products: loaded,
-    unloadedDomains: [],
-    unloadedPorts: [],
-    unvalidatedModels: [],
-  };
+  const mesh = memoryMesh(loaded, { teams: [{ id: 'team', name: 'Team' }] });
   return { mesh, sql };
 }
 

@@ -26,6 +26,8 @@ export interface ModelNode extends NodeBase {
   readonly spec?: ModelSpec;
   readonly sqlFile: string;
   readonly sql: string;
+  /** Each node the SQL reads, with where it is written (the first time). */
+  readonly reads: { readonly target: string; readonly location: SourcePosition }[];
 }
 
 export interface SnapshotNode extends NodeBase {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { compileMesh, type MeshGraph, type ModelSqlAnalysis } from '../compiler/index.js';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/index.js';
+import { lintMesh, type LintFinding } from '../governance/index.js';
 import { conventionalModelSql, diskFiles, loadMesh, memoizedFiles, type MeshFiles } from '../loader/index.js';
 import type { Mesh } from '../spec/index.js';
 import { SqlAnalyzer, type AnalyzeStats } from '../sqlparse/index.js';
@@ -11,6 +12,8 @@ export interface OpenMeshOptions {
   readonly cache?: boolean;
   /** How to read the mesh (default: the disk); the validate memo records through this. */
   readonly files?: MeshFiles;
+  /** Run the shared guidelines too, as of this day (YYYY-MM-DD); their findings join the diagnostics. */
+  readonly lint?: { readonly today: string };
 }
 
 export interface OpenedMesh {
@@ -20,6 +23,8 @@ export interface OpenedMesh {
   readonly graph?: MeshGraph;
   /** Every problem found, sorted by file and line. */
   readonly diagnostics: Diagnostic[];
+  /** Lint findings that carry fixes (only when linted). */
+  readonly fixable: readonly LintFinding[];
   readonly stats: { readonly products: number; readonly models: number; readonly sql: AnalyzeStats; readonly milliseconds: number };
 }
 
@@ -36,7 +41,7 @@ export async function openMesh(dir: string, options: OpenMeshOptions = {}): Prom
     const { mesh, diagnostics } = await loadMesh(root, files);
     if (!mesh) {
       const stats = { products: 0, models: 0, sql: { parsed: 0, cached: 0 }, milliseconds: performance.now() - started };
-      return { root, diagnostics: sortDiagnostics(diagnostics), stats };
+      return { root, diagnostics: sortDiagnostics(diagnostics), fixable: [], stats };
     }
     const models = [...mesh.products.flatMap((p) => p.models), ...mesh.unvalidatedModels];
     const { results, stats } = await analyzer.analyze(models.map((m) => m.sql));
@@ -46,11 +51,13 @@ export async function openMesh(dir: string, options: OpenMeshOptions = {}): Prom
       if (result) analysis.set(model.sqlFile, result);
     });
     const compiled = compileMesh(mesh, analysis);
+    const findings = options.lint ? lintMesh(mesh, compiled.graph, { today: options.lint.today }) : [];
     return {
       root,
       mesh,
       graph: compiled.graph,
-      diagnostics: sortDiagnostics([...diagnostics, ...compiled.diagnostics]),
+      diagnostics: sortDiagnostics([...diagnostics, ...compiled.diagnostics, ...findings.map((f) => f.diagnostic)]),
+      fixable: findings.filter((f) => f.fix !== undefined),
       stats: { products: mesh.products.length, models: models.length, sql: stats, milliseconds: performance.now() - started },
     };
   } finally {

@@ -13,6 +13,11 @@ export interface ValidateResult {
   readonly stats: OpenedMesh['stats'] & { readonly unchanged: boolean };
 }
 
+/** Today in UTC, YYYY-MM-DD: rules about sunset dates depend on it. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
 interface Memo {
   readonly tool: string;
   readonly digest: string;
@@ -24,8 +29,8 @@ interface Memo {
  * Identifies this build of Tessera: a memo written by another build (another
  * version, or a rebuilt development copy) is not trusted.
  */
-function toolIdentity(): string {
-  return `validate-v1:${statSync(fileURLToPath(import.meta.url)).mtimeMs}`;
+function toolIdentity(today: string): string {
+  return `validate-v2:${statSync(fileURLToPath(import.meta.url)).mtimeMs}:${today}`;
 }
 
 async function readMemo(path: string): Promise<Memo | undefined> {
@@ -44,18 +49,20 @@ async function writeMemo(path: string, memo: Memo): Promise<void> {
 }
 
 /**
- * `tessera validate`: the mesh's diagnostics. When nothing the loader reads has
+ * `tessera validate`: the mesh's diagnostics, the shared guidelines' included
+ * (the result depends on the day too, for sunset dates). When nothing the loader reads has
  * changed since the last validate (same files, same contents, same folders,
  * same Tessera), the recorded result is returned without parsing anything;
  * otherwise the mesh is opened in full (unchanged models still come from the
  * parse cache).
  */
-export async function validateMesh(dir: string, options: { cache?: boolean } = {}): Promise<ValidateResult> {
+export async function validateMesh(dir: string, options: { cache?: boolean; today?: string } = {}): Promise<ValidateResult> {
   const started = performance.now();
   const root = resolve(dir);
   const useCache = options.cache !== false;
   const memoPath = join(tesseraDir(root), 'cache', 'validate-v1.json');
-  const tool = toolIdentity();
+  const today = options.today ?? todayUtc();
+  const tool = toolIdentity(today);
   if (useCache) {
     const memo = await readMemo(memoPath);
     if (memo?.tool === tool && replayDigest(diskFiles(root), memo.inputs) === memo.digest) {
@@ -64,7 +71,7 @@ export async function validateMesh(dir: string, options: { cache?: boolean } = {
   }
   const { openMesh } = await import('./open-mesh.js');
   const files = new RecordingFiles(diskFiles(root));
-  const opened = await openMesh(root, { cache: useCache, files });
+  const opened = await openMesh(root, { cache: useCache, files, lint: { today } });
   const result: ValidateResult = { diagnostics: opened.diagnostics, stats: { ...opened.stats, unchanged: false } };
   if (useCache) await writeMemo(memoPath, { tool, digest: files.digest(), inputs: files.inputs, result });
   return result;
