@@ -1,5 +1,5 @@
 import type { MeshGraph, PortNode } from '../compiler/index.js';
-import type { AccessLevel, ColumnSpec, Mesh, PortSpec } from '../spec/index.js';
+import { portAccess, type AccessLevel, type ColumnSpec, type Mesh, type PortSpec } from '../spec/index.js';
 
 /**
  * What changed in one port's contract. Breaking kinds can break a reader's
@@ -178,7 +178,7 @@ function checkKey(check: Check): string {
 
 function effectiveAccess(spec: PortSpec, mesh: Mesh | undefined): { level: AccessLevel; declared: boolean } {
   if (spec.access !== undefined) return { level: spec.access, declared: true };
-  return { level: mesh?.spec.defaults?.access ?? 'public', declared: false };
+  return { level: portAccess(spec, mesh?.spec ?? {}), declared: false };
 }
 
 function ports(graph: MeshGraph | undefined): Map<string, PortNode> {

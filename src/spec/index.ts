@@ -34,4 +34,4 @@ export {
 } from './mesh.js';
 export { IDENTIFIER, durationToMs, isValidCron } from './primitives.js';
 export { jsonSchemaFor, specSchemas, type SpecSchemaFile } from './json-schema.js';
-export { portTableName, type Mesh, type ModelDefinition, type Product, type SpecFile, type SpecPath } from './model.js';
+export { DEFAULT_ACCESS, portAccess, portTableName, type Mesh, type ModelDefinition, type Product, type SpecFile, type SpecPath } from './model.js';

@@ -1,6 +1,6 @@
 import type { SourcePosition } from '../diagnostics/index.js';
 import type { GlossaryTermSpec, MeshSpec, TeamSpec } from './mesh.js';
-import type { ModelSpec, ProductSpec } from './product.js';
+import type { AccessLevel, ModelSpec, PortSpec, ProductSpec } from './product.js';
 
 /** A path into a YAML document, e.g. ['ports', 0, 'columns', 2, 'name']. */
 export type SpecPath = readonly (string | number)[];
@@ -58,4 +58,12 @@ export interface Mesh {
 export function portTableName(port: { name: string; version?: number | undefined }): string {
   const version = port.version ?? 1;
   return version === 1 ? port.name : `${port.name}_v${version}`;
+}
+
+/** Access when neither the port nor tessera.yaml's `defaults` says: the company, not the world. */
+export const DEFAULT_ACCESS: AccessLevel = 'internal';
+
+/** Who may read a port: its own `access`, else tessera.yaml's `defaults.access`, else internal. */
+export function portAccess(port: Pick<PortSpec, 'access'>, mesh: Pick<MeshSpec, 'defaults'>): AccessLevel {
+  return port.access ?? mesh.defaults?.access ?? DEFAULT_ACCESS;
 }

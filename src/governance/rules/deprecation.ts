@@ -161,10 +161,10 @@ export const deprecationRule: Rule = {
       const { spec, file } = product;
       checkDeclarations(product, mesh, ports, findings);
 
-      for (const { model, port, location } of portsReadFromOthers(product, graph)) {
+      for (const { model, port, location } of portsReadFromOthers(product.id, graph)) {
         const deprecated = deprecation(port);
         if (!deprecated) continue;
-        findings.push(readFinding(`Model \`${model.name}\` of ${product.id} reads`, port, deprecated, today, { ...location }, spec.domain));
+        findings.push(readFinding(`Model \`${model}\` of ${product.id} reads`, port, deprecated, today, { ...location }, spec.domain));
       }
 
       (spec.features ?? []).forEach((feature, i) => {

@@ -21,12 +21,12 @@ export const kindBoundariesRule: Rule = {
     for (const product of [...mesh.products].sort(byId)) {
       const kind = product.spec.kind;
       if (kind === 'consumer-aligned') continue;
-      for (const { model, port, location } of portsReadFromOthers(product, graph)) {
+      for (const { model, port, location } of portsReadFromOthers(product.id, graph)) {
         const upstream = products.get(port.product);
         const table = `${port.domain}.${port.table}`;
         if (upstream?.spec.kind === 'consumer-aligned') {
           findings.push({
-            message: `Model \`${model.name}\` of ${kind} product ${product.id} reads ${table}, a port of consumer-aligned product ${upstream.id}: consumer-aligned products serve one use at the end of the mesh and are not building blocks for ${kind} products.`,
+            message: `Model \`${model}\` of ${kind} product ${product.id} reads ${table}, a port of consumer-aligned product ${upstream.id}: consumer-aligned products serve one use at the end of the mesh and are not building blocks for ${kind} products.`,
             hint: `Move the logic both need into an aggregate product that ${upstream.id} and ${product.id} can read.`,
             location: { ...location },
             domain: product.spec.domain,
@@ -34,7 +34,7 @@ export const kindBoundariesRule: Rule = {
           });
         } else if (kind === 'source-aligned') {
           findings.push({
-            message: `Model \`${model.name}\` of source-aligned product ${product.id} reads ${table}, a port of ${port.product}: a source-aligned product exposes one source system and reads no other product.`,
+            message: `Model \`${model}\` of source-aligned product ${product.id} reads ${table}, a port of ${port.product}: a source-aligned product exposes one source system and reads no other product.`,
             hint: `Make ${product.id} \`kind: aggregate\`, or move the integration with ${table} into an aggregate product.`,
             location: { ...location },
             domain: product.spec.domain,

@@ -1,4 +1,4 @@
-import { portTableName, type Product } from '../../spec/index.js';
+import { portAccess, portTableName, type Product } from '../../spec/index.js';
 import type { Finding, Rule } from '../rule.js';
 
 const byId = (a: Product, b: Product): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -11,11 +11,10 @@ export const piiMaskedRule: Rule = {
   fixable: true,
   check({ mesh }) {
     const findings: Finding[] = [];
-    const meshDefault = mesh.spec.defaults?.access;
     for (const product of [...mesh.products].sort(byId)) {
       const { spec, file } = product;
       (spec.ports ?? []).forEach((port, i) => {
-        const access = port.access ?? meshDefault ?? 'internal';
+        const access = portAccess(port, mesh.spec);
         if (access !== 'public') return;
         const why = port.access !== undefined ? 'public' : 'public (the `defaults.access` of tessera.yaml)';
         const table = `${spec.domain}.${portTableName(port)}`;
