@@ -8,7 +8,7 @@ import type { CommandContext } from './context.js';
 export function registerValidate(program: Command, context: CommandContext): void {
   program
     .command('validate')
-    .description('Check the mesh: YAML, schemas, SQL, references, ownership and cycles')
+    .description('Check the mesh: YAML, schemas, SQL, references, ownership, cycles and the shared guidelines')
     .option('--json', 'print {"diagnostics":[…]} for scripts')
     .option('--no-cache', 'parse every model again instead of reusing .tessera/cache')
     .action(async (options: { json?: boolean; cache: boolean }) => {
