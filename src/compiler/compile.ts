@@ -52,7 +52,6 @@ class Compiler {
   private readonly assets = new Map<string, AssetIndex>();
   /** domain → lowercased port table → port node */
   private readonly ports = new Map<string, Map<string, PortNode>>();
-  private readonly productsByName = new Map<string, Product[]>();
 
   constructor(
     private readonly mesh: Mesh,
@@ -106,9 +105,6 @@ class Compiler {
   private declareProduct(product: Product): void {
     const { spec, file } = product;
     const domain = spec.domain;
-    const byName = this.productsByName.get(spec.name.toLowerCase());
-    if (byName) byName.push(product);
-    else this.productsByName.set(spec.name.toLowerCase(), [product]);
 
     if (!this.mesh.teams.some((t) => t.id === spec.owner)) {
       const teamIds = this.mesh.teams.map((t) => t.id);

@@ -76,13 +76,3 @@ export class SqlAnalyzer {
     return this.parser;
   }
 }
-
-/** Parses many statements in one go: open, analyze, close. */
-export async function analyzeSql(sqls: readonly string[], options: { cachePath?: string } = {}): Promise<{ results: ParsedSelect[]; stats: AnalyzeStats }> {
-  const analyzer = await SqlAnalyzer.open(options.cachePath);
-  try {
-    return await analyzer.analyze(sqls);
-  } finally {
-    await analyzer.close();
-  }
-}

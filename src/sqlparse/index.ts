@@ -1,2 +1,2 @@
-export { analyzeSql, SqlAnalyzer, type AnalyzeStats } from './analyze.js';
+export { SqlAnalyzer, type AnalyzeStats } from './analyze.js';
 export type { ParsedSelect, SqlProblem, SqlProblemKind, TableReference } from './parsed-select.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeSql } from './analyze.js';
+import { SqlAnalyzer } from './analyze.js';
 import { DuckDbSqlParser } from './duckdb-parser.js';
 import { readSerializedSelect } from './serialized-tree.js';
 
@@ -101,6 +101,16 @@ describe('DuckDB-backed SQL analysis', () => {
   });
 });
 
+/** Opens, analyzes and closes, as a command does. */
+async function analyzeSql(sqls: readonly string[], cachePath: string) {
+  const analyzer = await SqlAnalyzer.open(cachePath);
+  try {
+    return await analyzer.analyze(sqls);
+  } finally {
+    await analyzer.close();
+  }
+}
+
 describe('parse cache', () => {
   let dir: string;
   beforeAll(async () => {
@@ -112,9 +122,9 @@ describe('parse cache', () => {
 
   it('parses only what changed and forgets what is gone', async () => {
     const cachePath = join(dir, 'cache.json');
-    const first = await analyzeSql(['select * from a', 'select * from b'], { cachePath });
+    const first = await analyzeSql(['select * from a', 'select * from b'], cachePath);
     expect(first.stats).toEqual({ parsed: 2, cached: 0 });
-    const second = await analyzeSql(['select * from a', 'select * from c'], { cachePath });
+    const second = await analyzeSql(['select * from a', 'select * from c'], cachePath);
     expect(second.stats).toEqual({ parsed: 1, cached: 1 });
     expect(second.results.map((r) => r.references[0]?.name)).toEqual(['a', 'c']);
     const stored = JSON.parse(await readFile(cachePath, 'utf8')) as Record<string, unknown>;
@@ -125,7 +135,7 @@ describe('parse cache', () => {
     const cachePath = join(dir, 'corrupt.json');
     const { writeFile } = await import('node:fs/promises');
     await writeFile(cachePath, '{not json');
-    const result = await analyzeSql(['select * from a'], { cachePath });
+    const result = await analyzeSql(['select * from a'], cachePath);
     expect(result.stats.parsed).toBe(1);
     expect(result.results[0]?.references[0]?.name).toBe('a');
   });

@@ -1,6 +1,6 @@
-import type { SourcePosition } from '../../diagnostics/index.js';
-import { portTableName, type GlossaryTermSpec, type Product } from '../../spec/index.js';
+import type { GlossaryTermSpec } from '../../spec/index.js';
 import type { Finding, Rule } from '../rule.js';
+import { namesOf, type Kind } from './names.js';
 import { findPhrase, replacePhrase, splitWords, type PhraseMatch } from './words.js';
 
 /** A word (or phrase) the glossary bans, with the term to use instead. */
@@ -68,44 +68,8 @@ export function bannedUses(name: string, vocabulary: Vocabulary): BannedUse[] {
   return kept.map(({ banned, matches }) => ({ banned, suggestion: replacePhrase(words, matches, splitWords(banned.term.term)).join('_') }));
 }
 
-interface Named {
-  readonly label: string;
-  readonly name: string;
-  /** What else changes with the name, for the hint. */
-  readonly also: (suggestion: string) => string;
-  readonly location: () => SourcePosition;
-}
-
 /** The names consumers see: the product's, its ports' and their columns'. */
-function namesOf(product: Product): Named[] {
-  const { spec, file } = product;
-  const names: Named[] = [
-    {
-      label: `Product ${product.id}`,
-      name: spec.name,
-      also: (s) => ` (its \`name:\` and its folder products/${spec.domain}/${s}/)`,
-      location: () => file.locate(['name']),
-    },
-  ];
-  (spec.ports ?? []).forEach((port, i) => {
-    const table = `${spec.domain}.${portTableName(port)}`;
-    names.push({
-      label: `Port ${table}`,
-      name: port.name,
-      also: (s) => ` (consumers then read ${spec.domain}.${portTableName({ name: s, version: port.version })})`,
-      location: () => file.locate(['ports', i, 'name']),
-    });
-    (port.columns ?? []).forEach((column, j) => {
-      names.push({
-        label: `Column \`${column.name}\` of port ${table}`,
-        name: column.name,
-        also: () => ' in the contract and in the SQL that produces it',
-        location: () => file.locate(['ports', i, 'columns', j, 'name']),
-      });
-    });
-  });
-  return names;
-}
+const CONSUMER_FACING: ReadonlySet<Kind> = new Set<Kind>(['products', 'ports', 'columns']);
 
 export const glossaryRule: Rule = {
   id: 'glossary',
@@ -118,6 +82,7 @@ export const glossaryRule: Rule = {
     if (vocabulary.banned.length === 0) return findings;
     for (const product of mesh.products) {
       for (const named of namesOf(product)) {
+        if (!CONSUMER_FACING.has(named.kind)) continue;
         for (const { banned, suggestion } of bannedUses(named.name, vocabulary)) {
           const owner = banned.term.domain === undefined ? '' : ` (domain ${banned.term.domain})`;
           findings.push({

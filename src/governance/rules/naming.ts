@@ -1,14 +1,12 @@
-import { didYouMean, type SourcePosition } from '../../diagnostics/index.js';
-import { portTableName, type Mesh, type Product } from '../../spec/index.js';
+import { didYouMean } from '../../diagnostics/index.js';
+import type { Mesh } from '../../spec/index.js';
 import type { Finding, Rule } from '../rule.js';
+import { KINDS, namesOf, type Kind } from './names.js';
 import { toSnakeCase } from './words.js';
 
 /** snake_case: lowercase words of letters and digits joined by single underscores. */
 export const SNAKE_CASE = '^[a-z][a-z0-9]*(_[a-z0-9]+)*$';
 
-/** What the rule names, each configurable with an option of the same name. */
-const KINDS = ['products', 'ports', 'models', 'sources', 'snapshots', 'columns'] as const;
-type Kind = (typeof KINDS)[number];
 
 const LABEL: Record<Kind, string> = {
   products: 'Product',
@@ -78,71 +76,6 @@ function patternsFrom(mesh: Mesh, options: Readonly<Record<string, unknown>>, fi
   const patterns = new Map<Kind, Pattern | undefined>();
   for (const kind of KINDS) patterns.set(kind, kind in options ? read(kind) : general);
   return patterns;
-}
-
-interface Named {
-  readonly kind: Kind;
-  readonly name: string;
-  /** ` of product commerce.orders`, or '' for a product. */
-  readonly of: string;
-  /** What else changes with the name, for the hint: ` (…)`. */
-  readonly also: (suggestion: string) => string;
-  readonly location: () => SourcePosition;
-}
-
-/** Every name the rule checks in a product, in the order they appear. */
-function namesOf(product: Product): Named[] {
-  const { spec, file, id } = product;
-  const of = ` of product ${id}`;
-  const readers = ' and update what refers to it (model SQL, `from:`, `model:`)';
-  const names: Named[] = [
-    {
-      kind: 'products',
-      name: spec.name,
-      of: '',
-      also: (s) => ` (its \`name:\` and its folder products/${spec.domain}/${s}/)`,
-      location: () => file.locate(['name']),
-    },
-  ];
-  (spec.sources ?? []).forEach((source, i) => {
-    names.push({ kind: 'sources', name: source.name, of, also: () => readers, location: () => file.locate(['sources', i, 'name']) });
-  });
-  for (const model of product.models) {
-    const { specIndex } = model;
-    names.push({
-      kind: 'models',
-      name: model.name,
-      of,
-      also: (s) => {
-        const where = model.spec?.sql !== undefined ? 'its `models:` entry' : `the file models/${s}.sql${specIndex !== undefined ? ' and its `models:` entry' : ''}`;
-        return ` (${where})${readers}`;
-      },
-      location: () => (specIndex !== undefined ? file.locate(['models', specIndex, 'name']) : { file: model.sqlFile, line: 1, column: 1 }),
-    });
-  }
-  (spec.snapshots ?? []).forEach((snapshot, i) => {
-    names.push({ kind: 'snapshots', name: snapshot.name, of, also: () => readers, location: () => file.locate(['snapshots', i, 'name']) });
-  });
-  (spec.ports ?? []).forEach((port, i) => {
-    const table = `${spec.domain}.${portTableName(port)}`;
-    names.push({
-      kind: 'ports',
-      name: port.name,
-      of,
-      also: (s) => ` (consumers then read ${spec.domain}.${portTableName({ name: s, version: port.version })})`,
-      location: () => file.locate(['ports', i, 'name']),
-    });
-    (port.columns ?? []).forEach((column, j) => {
-      names.push({
-        kind: 'columns',
-        name: column.name,
-        of: ` of port ${table}`,
-        also: () => ' in the contract and in the SQL that produces it',
-        location: () => file.locate(['ports', i, 'columns', j, 'name']),
-      });
-    });
-  });
-  return names;
 }
 
 export const namingRule: Rule = {
