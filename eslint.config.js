@@ -12,7 +12,10 @@ const layers = {
   loader: ['diagnostics', 'spec'],
   workspace: ['diagnostics', 'spec', 'compiler', 'governance', 'sqlparse', 'loader'],
   examples: [],
-  cli: ['diagnostics', 'spec', 'compiler', 'governance', 'sqlparse', 'loader', 'workspace', 'examples'],
+  warehouse: ['diagnostics'],
+  state: ['diagnostics', 'warehouse'],
+  runner: ['diagnostics', 'spec', 'compiler', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state'],
+  cli: ['diagnostics', 'spec', 'compiler', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner'],
 };
 const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance'];
 const allLayers = Object.keys(layers);

@@ -38,6 +38,8 @@ const CODES = [
   'sql/empty',
   'ref/unknown',
   'ref/internal',
+  'ref/self-not-incremental',
+  'asset/reserved-name',
   'graph/cycle',
 ] as const;
 
@@ -188,6 +190,8 @@ const ERROR_CASES: readonly ErrorCase[] = [
     column: 6,
     messageIncludes: 'Did you mean `raw_orders`?',
   },
+  { fixture: 'ref-self-not-incremental', code: 'ref/self-not-incremental', file: `${ORDERS}/models/orders.sql`, line: 3, column: 39, messageIncludes: 'not incremental' },
+  { fixture: 'asset-reserved-name', code: 'asset/reserved-name', file: `${ORDERS}/models/this.sql`, line: 1, column: 1, messageIncludes: 'previous result' },
   { fixture: 'ref-unknown-domain', code: 'ref/unknown', file: `${REVENUE}/models/daily_revenue.sql`, line: 2, column: 6, messageIncludes: '`sales.orders`' },
   { fixture: 'ref-internal', code: 'ref/internal', file: `${REVENUE}/models/daily_revenue.sql`, line: 2, column: 6, messageIncludes: 'internal source of product commerce.orders' },
   {

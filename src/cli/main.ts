@@ -1,9 +1,14 @@
 import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExampleData } from './commands/example-data.js';
 import { registerGraph } from './commands/graph.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerLint } from './commands/lint.js';
+import { registerQuery } from './commands/query.js';
+import { registerRollback } from './commands/rollback.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerScorecard } from './commands/scorecard.js';
 import { registerValidate } from './commands/validate.js';
@@ -40,6 +45,11 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     registerScorecard,
     registerSchema,
     registerExampleData,
+    registerRun,
+    registerRuns,
+    registerRollback,
+    registerQuery,
+    registerDemo,
   ]) register(program, context);
   for (const command of program.commands) {
     command.exitOverride().option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml');

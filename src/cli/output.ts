@@ -8,6 +8,10 @@ export interface Output {
   out(text: string): void;
   err(text: string): void;
   readonly color: boolean;
+  /** A terminal a person watches: progress may redraw one status line. */
+  readonly interactive?: boolean;
+  /** Replaces the status line on stderr (empty text clears it); only when interactive. */
+  status?(text: string): void;
 }
 
 export function processOutput(): Output {
@@ -19,10 +23,13 @@ export function processOutput(): Output {
     });
   }
   const color = process.stdout.isTTY && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+  const interactive = process.stderr.isTTY && process.env.TERM !== 'dumb' && process.env.CI === undefined;
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     color,
+    interactive,
+    status: (text) => process.stderr.write(`\r\x1b[2K${text.slice(0, Math.max(20, (process.stderr.columns || 80) - 1))}`),
   };
 }
 

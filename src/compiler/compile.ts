@@ -25,6 +25,9 @@ const SQL_PROBLEM_CODES: Record<string, { code: string; hint: string }> = {
  * A position looked up only when read. Finding a YAML position builds the
  * file's source map, which a mesh without errors never needs.
  */
+/** The name under which an incremental model reads its own previous result. */
+export const SELF_NAME = 'this';
+
 function lazyLocation(file: SpecFile, path: SpecPath): SourcePosition {
   return lazyPosition(file.path, () => file.locate(path));
 }
@@ -121,6 +124,15 @@ class Compiler {
     const base = { product: product.id, domain, upstream: [] as string[], downstream: [] as string[] };
     const addAsset = (node: MeshNode): void => {
       const key = node.name.toLowerCase();
+      if (key === SELF_NAME) {
+        this.error(
+          'asset/reserved-name',
+          `\`${node.name}\` cannot name a ${node.kind}: incremental models read their own previous result as \`${SELF_NAME}\`.`,
+          'Choose another name.',
+          node.location,
+        );
+        return;
+      }
       const existing = assets.get(key);
       if (existing) {
         this.error(
@@ -309,6 +321,16 @@ class Compiler {
     const name = ref.name.toLowerCase();
     if (ref.catalog !== undefined) {
       this.error('ref/unknown', `Model \`${model.name}\` reads \`${written}\`: three-part names are not part of a mesh.`, 'Read your own models by bare name and other products\' ports as <domain>.<port>.', location());
+      return undefined;
+    }
+    if (ref.schema === undefined && name === SELF_NAME) {
+      if (model.spec?.materialization === 'incremental') return undefined;
+      this.error(
+        'ref/self-not-incremental',
+        `Model \`${model.name}\` reads \`${ref.name}\`, the name under which an incremental model reads its own previous result; \`${model.name}\` is not incremental.`,
+        `Set \`materialization: incremental\` on \`${model.name}\` in product.yaml, or read a source, model or snapshot by its name.`,
+        location(),
+      );
       return undefined;
     }
     if (ref.schema === undefined) {

@@ -1,4 +1,4 @@
-export { compileMesh, type CompileResult, type ModelSqlAnalysis } from './compile.js';
+export { compileMesh, SELF_NAME, type CompileResult, type ModelSqlAnalysis } from './compile.js';
 export {
   nodeId,
   portId,

@@ -332,7 +332,7 @@ describe('grocery example data', () => {
         for (const snapshot of product.spec.snapshots ?? []) {
           // A snapshot here is its source as of now: one version per key, valid from its last update.
           const sql = `CREATE VIEW ${schema}.${quote(snapshot.name)} AS
-            SELECT *, updated_at AS valid_from, CAST(NULL AS TIMESTAMP) AS valid_to FROM ${schema}.${quote(snapshot.from)}`;
+            SELECT *, updated_at AS valid_from, CAST(NULL AS TIMESTAMP) AS valid_to, TRUE AS is_current FROM ${schema}.${quote(snapshot.from)}`;
           pending.push({ product, kind: 'snapshot', name: snapshot.name, sql });
         }
         for (const port of product.spec.ports ?? []) {

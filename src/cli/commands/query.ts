@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { JsonValue, Row } from '../../warehouse/index.js';
+import { ExitCode } from '../exit-codes.js';
+import { printJson, type Output } from '../output.js';
+import type { CommandContext } from './context.js';
+import { openValidMesh } from './open-valid.js';
+import { withWarehouse } from './warehouse-access.js';
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return parsed;
+}
+
+export function registerQuery(program: Command, context: CommandContext): void {
+  program
+    .command('query <sql>')
+    .description('Run a read-only SQL query against the published ports, e.g. "select * from commerce.orders limit 5"')
+    .option('--max-rows <n>', 'rows to print at most', positiveInteger, 100)
+    .option('--json', 'print {"columns":[…],"rows":[…]}')
+    .action(async (sql: string, options: { maxRows: number; json?: boolean }) => {
+      const opened = await openValidMesh(context);
+      if (!opened) return;
+      const { WarehouseError } = await import('../../warehouse/index.js');
+      await withWarehouse(context, resolve(context.dir()), opened.mesh, { readOnly: true, command: 'tessera query' }, async (warehouse) => {
+        let rows: Row[];
+        try {
+          rows = await warehouse.query(sql);
+        } catch (error) {
+          if (!(error instanceof WarehouseError)) throw error;
+          context.output.err(`error: ${error.message}`);
+          if (/read-only/i.test(error.message)) context.output.err('hint: `tessera query` only reads; `tessera run` builds and publishes.');
+          context.setExit(ExitCode.failed);
+          return;
+        }
+        const columns = Object.keys(rows[0] ?? {});
+        if (options.json) printJson(context.output, { columns, rows });
+        else printTable(context.output, columns, rows, options.maxRows);
+      });
+    });
+}
+
+function cell(value: JsonValue | undefined): string {
+  if (value === null || value === undefined) return 'NULL';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function printTable(output: Output, columns: readonly string[], rows: readonly Row[], maxRows: number): void {
+  if (rows.length === 0) {
+    output.out('(no rows)');
+    return;
+  }
+  const shown = rows.slice(0, maxRows).map((row) => columns.map((c) => cell(row[c])));
+  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...shown.map((r) => (r[i] ?? '').length))));
+  const fit = (text: string, width: number): string => (text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width));
+  output.out(columns.map((c, i) => fit(c, widths[i] ?? 0)).join('  ').trimEnd());
+  output.out(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const r of shown) output.out(r.map((v, i) => fit(v, widths[i] ?? 0)).join('  ').trimEnd());
+  output.out(`\n${rows.length.toLocaleString('en-US')} row${rows.length === 1 ? '' : 's'}${rows.length > maxRows ? ` (first ${maxRows} shown; --max-rows shows more)` : ''}`);
+}

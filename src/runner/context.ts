@@ -1,0 +1,57 @@
+import type { SourcePosition } from '../diagnostics/index.js';
+import type { MeshGraph } from '../compiler/index.js';
+import type { StateStore } from '../state/index.js';
+import type { Dialect, Session } from '../warehouse/index.js';
+
+/** What building one node may use. */
+export interface BuildContext {
+  readonly session: Session;
+  readonly dialect: Dialect;
+  readonly state: StateStore;
+  readonly graph: MeshGraph;
+  /** Absolute path of the mesh root; source paths are relative to it. */
+  readonly root: string;
+  readonly runId: number;
+  /** The run's clock: snapshots stamp versions with it. */
+  readonly now: Date;
+  /** Rebuild incremental models from scratch. */
+  readonly fullRefresh: boolean;
+  /** Called with each statement before it runs (the benchmark replays them). */
+  readonly onStatement?: (sql: string) => void;
+}
+
+/** What a built node reports. */
+export interface BuildOutcome {
+  readonly rows: number;
+  /** Estimated size of what was built, when the engine can say. */
+  readonly bytes?: number;
+  /** For ports: the version published. */
+  readonly published?: { readonly port: string; readonly version: number };
+}
+
+/** A node that cannot be built, for a reason the user can fix. */
+export class BuildFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint?: string,
+    readonly location?: SourcePosition,
+  ) {
+    super(message);
+    this.name = 'BuildFailure';
+  }
+}
+
+/** Runs statements through the context, so that every statement can be seen. */
+export async function exec(ctx: Pick<BuildContext, 'onStatement'>, session: Session, sql: string): Promise<void> {
+  ctx.onStatement?.(sql);
+  await session.execute(sql);
+}
+
+/** Rows and estimated bytes of a table, in one query. */
+export async function measure(session: Session, dialect: Dialect, schema: string, table: string): Promise<{ rows: number; bytes?: number }> {
+  const [row] = await session.query(dialect.tableStats(schema, table));
+  const rows = Number(row?.row_count ?? 0);
+  const width = row?.row_width;
+  return width === null || width === undefined ? { rows } : { rows, bytes: rows * Number(width) };
+}

@@ -1,0 +1,8 @@
+export { runMesh, openState, type RunOptions } from './run-mesh.js';
+export type { RunEvent, RunSummary } from './events.js';
+export { selectNodes, SelectionError } from './select.js';
+export { openMeshWarehouse, warehousePath, WarehouseBusyError } from './warehouse-lock.js';
+export { rollbackPort, RollbackError } from './publish-port.js';
+export { productSchema, versionTable, VERSIONS_SCHEMA, KEEP_VERSIONS } from './layout.js';
+
+export type { AuditFinding, AuditResult, AggregateCheck } from './audit.js';

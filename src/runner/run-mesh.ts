@@ -1,0 +1,185 @@
+import { availableParallelism } from 'node:os';
+import type { MeshGraph, MeshNode } from '../compiler/index.js';
+import type { Mesh } from '../spec/index.js';
+import { SqlStateStore, type NodeResult, type StateStore } from '../state/index.js';
+import type { Session, Warehouse } from '../warehouse/index.js';
+import { buildModel } from './build-model.js';
+import { buildSnapshot } from './build-snapshot.js';
+import { buildSource } from './build-source.js';
+import type { BuildContext, BuildOutcome } from './context.js';
+import type { RunEvent, RunSummary } from './events.js';
+import { toDiagnostic, type ModelStatementOrigin } from './failure.js';
+import { productSchema, VERSIONS_SCHEMA } from './layout.js';
+import { buildPort, dropStrayVersions } from './publish-port.js';
+import { schedule } from './schedule.js';
+import { selectNodes } from './select.js';
+
+export interface RunOptions {
+  readonly root: string;
+  readonly mesh: Mesh;
+  readonly graph: MeshGraph;
+  readonly warehouse: Warehouse;
+  readonly select?: readonly string[];
+  /** Nodes built at once (default: the number of cores, at least 2). */
+  readonly concurrency?: number;
+  readonly fullRefresh?: boolean;
+  /** The run's clock (default: now); tests pass their own. */
+  readonly now?: Date;
+  readonly onEvent?: (event: RunEvent) => void;
+  readonly onStatement?: (sql: string) => void;
+}
+
+/** Opens the state store kept in the warehouse, creating its tables on first use. */
+export async function openState(warehouse: Warehouse): Promise<StateStore> {
+  const state = new SqlStateStore(warehouse, warehouse.dialect);
+  await state.migrate();
+  return state;
+}
+
+/** Builds the selected part of the mesh: sources, models, snapshots, then ports through write-audit-publish. */
+export async function runMesh(options: RunOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const { warehouse, graph } = options;
+  const d = warehouse.dialect;
+  const now = options.now ?? new Date();
+  const selected = selectNodes(graph, options.mesh, options.select ?? []);
+  const state = await openState(warehouse);
+  // This process holds the warehouse: any run still marked running died, and its unpublished versions go.
+  const abandoned = await state.abandonUnfinishedRuns();
+  await warehouse.execute(
+    [VERSIONS_SCHEMA, ...new Set([...graph.products.keys()].map(productSchema)), ...new Set([...graph.products.values()].map((p) => p.domain))]
+      .map((schema) => `${d.createSchema(schema)};`)
+      .join('\n'),
+  );
+  const strayTables = await dropStrayVersions(warehouse, d, state);
+  const runId = await state.startRun({ selector: (options.select ?? []).join(' '), pid: process.pid, nodes: selected.length, startedAt: now });
+  options.onEvent?.({ type: 'run-started', runId, nodes: selected, abandoned, strayTables });
+
+  const concurrency = Math.max(1, options.concurrency ?? Math.max(2, availableParallelism()));
+  const sessions: Session[] = [];
+  for (let i = 0; i < Math.min(concurrency, Math.max(1, selected.length)); i++) sessions.push(await warehouse.connect());
+  const results: NodeResult[] = [];
+  const recorder = new ResultRecorder(state, runId);
+  const publishedPorts: { port: string; version: number; rows: number }[] = [];
+
+  const finish = (result: NodeResult, published?: { port: string; version: number }): void => {
+    results.push(result);
+    recorder.add(result);
+    options.onEvent?.({ type: 'node-finished', result, ...(published ? { published } : {}) });
+  };
+
+  try {
+    await schedule(
+      graph,
+      selected,
+      sessions.length,
+      async (id, worker) => {
+        const node = graph.nodes.get(id);
+        const session = sessions[worker];
+        if (!node || !session) throw new Error(`no node or session for ${id}`);
+        options.onEvent?.({ type: 'node-started', nodeId: id });
+        const ctx: BuildContext = {
+          session,
+          dialect: d,
+          state,
+          graph,
+          root: options.root,
+          runId,
+          now,
+          fullRefresh: options.fullRefresh ?? false,
+          ...(options.onStatement ? { onStatement: options.onStatement } : {}),
+        };
+        const startedAt = new Date();
+        const t0 = performance.now();
+        let origin: ModelStatementOrigin | undefined;
+        try {
+          const outcome = await build(ctx, node, (wrapped) => {
+            if (node.kind === 'model') origin = { file: node.sqlFile, prefixLength: wrapped.prefixLength };
+          });
+          const result: NodeResult = { ...base(node), status: 'success', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, rows: outcome.rows, ...(outcome.bytes === undefined ? {} : { bytes: outcome.bytes }) };
+          if (outcome.published) publishedPorts.push({ ...outcome.published, rows: outcome.rows });
+          finish(result, outcome.published);
+          return 'success';
+        } catch (error) {
+          await session.execute('ROLLBACK').catch(() => undefined);
+          finish({ ...base(node), status: 'failed', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, error: toDiagnostic(error, node.location, origin) });
+          return 'failed';
+        }
+      },
+      (id, because) => {
+        const node = graph.nodes.get(id);
+        if (!node) return;
+        finish({
+          ...base(node),
+          status: 'skipped',
+          durationMs: 0,
+          error: { code: 'run/upstream-failed', severity: 'error', message: `Not built: ${because} failed.`, hint: `Fix ${because} first.`, location: node.location },
+        });
+      },
+    );
+  } finally {
+    for (const session of sessions) await session.close();
+  }
+  await recorder.flush();
+  const count = (status: NodeResult['status'], ports: boolean): number => results.filter((r) => r.status === status && (r.kind === 'port') === ports).length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  const summary: RunSummary = {
+    runId,
+    status: failed > 0 ? 'failed' : 'success',
+    nodes: selected.length,
+    built: count('success', false),
+    published: count('success', true),
+    failed,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+    rows: publishedPorts.reduce((sum, p) => sum + p.rows, 0),
+    milliseconds: performance.now() - started,
+    results,
+    publishedPorts,
+  };
+  await state.finishRun(runId, { ...summary, finishedAt: new Date(now.getTime() + summary.milliseconds) });
+  return summary;
+}
+
+function base(node: MeshNode): Pick<NodeResult, 'nodeId' | 'kind' | 'product'> {
+  return { nodeId: node.id, kind: node.kind, product: node.product };
+}
+
+async function build(ctx: BuildContext, node: MeshNode, onWrapped: Parameters<typeof buildModel>[2]): Promise<BuildOutcome> {
+  switch (node.kind) {
+    case 'source':
+      return buildSource(ctx, node);
+    case 'model':
+      return buildModel(ctx, node, onWrapped);
+    case 'snapshot':
+      return buildSnapshot(ctx, node);
+    case 'port':
+      return buildPort(ctx, node);
+    case 'feature':
+      return { rows: 0 };
+  }
+}
+
+/** Writes node results in batches: one insert per few hundred milliseconds, not one per node. */
+class ResultRecorder {
+  private pending: NodeResult[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly runId: number,
+  ) {}
+
+  add(result: NodeResult): void {
+    this.pending.push(result);
+    this.timer ??= setTimeout(() => void this.flush(), 250);
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending.splice(0);
+    this.writing = this.writing.then(() => this.state.recordNodeResults(this.runId, batch));
+    await this.writing;
+  }
+}

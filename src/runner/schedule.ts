@@ -1,0 +1,64 @@
+import type { MeshGraph } from '../compiler/index.js';
+
+export type Outcome = 'success' | 'failed' | 'skipped';
+
+/**
+ * Runs `work` for every selected node after the selected nodes it reads, at most
+ * `concurrency` at a time. A failed node skips what depends on it (transitively,
+ * within the selection); everything else still runs.
+ */
+export async function schedule(
+  graph: MeshGraph,
+  selected: readonly string[],
+  concurrency: number,
+  work: (id: string, worker: number) => Promise<'success' | 'failed'>,
+  onSkip: (id: string, because: string) => void,
+): Promise<Map<string, Outcome>> {
+  const chosen = new Set(selected);
+  const waitingOn = new Map<string, number>();
+  const ready: string[] = [];
+  for (const id of selected) {
+    const count = (graph.nodes.get(id)?.upstream ?? []).filter((u) => chosen.has(u)).length;
+    waitingOn.set(id, count);
+    if (count === 0) ready.push(id);
+  }
+  const outcomes = new Map<string, Outcome>();
+  const order = new Map(selected.map((id, i) => [id, i]));
+
+  const settle = (id: string, outcome: Outcome, because: string): void => {
+    outcomes.set(id, outcome);
+    for (const next of graph.nodes.get(id)?.downstream ?? []) {
+      if (!chosen.has(next) || outcomes.has(next)) continue;
+      if (outcome !== 'success') {
+        onSkip(next, because);
+        settle(next, 'skipped', because);
+        continue;
+      }
+      const left = (waitingOn.get(next) ?? 0) - 1;
+      waitingOn.set(next, left);
+      if (left === 0) ready.push(next);
+    }
+    // Keep the dependency order among what is ready: deterministic logs, upstream-heavy work first.
+    ready.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+  };
+
+  const worker = async (index: number): Promise<void> => {
+    for (;;) {
+      const id = ready.shift();
+      if (id === undefined) {
+        if (running === 0 || outcomes.size === selected.length) return;
+        await new Promise<void>((wake) => waiters.push(wake));
+        continue;
+      }
+      running++;
+      const outcome = await work(id, index);
+      running--;
+      settle(id, outcome, id);
+      for (const wake of waiters.splice(0)) wake();
+    }
+  };
+  let running = 0;
+  const waiters: (() => void)[] = [];
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, (_, i) => worker(i)));
+  return outcomes;
+}

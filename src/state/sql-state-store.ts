@@ -1,0 +1,221 @@
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { Dialect, JsonValue, Row, Session } from '../warehouse/index.js';
+import type { NodeResult, PortVersion, PortVersionStatus, RunRecord, RunStatus, StateStore } from './store.js';
+
+/** The schema holding Tessera's own records, next to the data it describes. */
+export const STATE_SCHEMA = 'tessera_state';
+const SCHEMA_VERSION = 1;
+
+/**
+ * The state store in SQL tables of the warehouse itself (ADR 0008): a port's switch
+ * and its record commit in one transaction, and there is no second engine to install.
+ */
+export class SqlStateStore implements StateStore {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly session: Session,
+    private readonly dialect: Dialect,
+  ) {}
+
+  private t(name: string): string {
+    return this.dialect.table(STATE_SCHEMA, name);
+  }
+
+  /** Calls on the store's own session run one at a time: a session is one connection. */
+  private serial<T>(work: (session: Session) => Promise<T>, session?: Session): Promise<T> {
+    if (session) return work(session);
+    const next = this.queue.then(() => work(this.session));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async migrate(): Promise<void> {
+    await this.serial(async (s) => {
+      await s.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
+        CREATE TABLE IF NOT EXISTS ${this.t('meta')} (key VARCHAR, value VARCHAR);
+        CREATE TABLE IF NOT EXISTS ${this.t('runs')} (
+          id INTEGER, status VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, selector VARCHAR, pid INTEGER,
+          nodes INTEGER, built INTEGER, published INTEGER, failed INTEGER, skipped INTEGER, row_count BIGINT);
+        CREATE TABLE IF NOT EXISTS ${this.t('node_results')} (
+          run_id INTEGER, node_id VARCHAR, kind VARCHAR, product VARCHAR, status VARCHAR, started_at TIMESTAMP,
+          duration_ms DOUBLE, row_count BIGINT, bytes BIGINT, error VARCHAR);
+        CREATE TABLE IF NOT EXISTS ${this.t('port_versions')} (
+          port VARCHAR, version INTEGER, run_id INTEGER, table_name VARCHAR, status VARCHAR, is_current BOOLEAN,
+          created_at TIMESTAMP, row_count BIGINT, columns VARCHAR, audit VARCHAR);`);
+      const [row] = await s.query(`SELECT value FROM ${this.t('meta')} WHERE key = 'schema_version'`);
+      if (!row) await s.execute(`INSERT INTO ${this.t('meta')} VALUES ('schema_version', '${SCHEMA_VERSION}')`);
+      else if (row.value !== String(SCHEMA_VERSION)) {
+        throw new Error(`The state store has schema version ${text(row.value)}; this Tessera knows version ${SCHEMA_VERSION}.`);
+      }
+    });
+  }
+
+  async startRun(run: { selector: string; pid: number; nodes: number; startedAt: Date }): Promise<number> {
+    const d = this.dialect;
+    const [row] = await this.serial((s) =>
+      s.query(`INSERT INTO ${this.t('runs')}
+        SELECT coalesce(max(id), 0) + 1, 'running', ${d.timestamp(run.startedAt)}, NULL, ${d.literal(run.selector)}, ${run.pid},
+               ${run.nodes}, 0, 0, 0, 0, 0
+        FROM ${this.t('runs')} RETURNING id`),
+    );
+    return Number(row?.id);
+  }
+
+  async finishRun(id: number, summary: Parameters<StateStore['finishRun']>[1]): Promise<void> {
+    const d = this.dialect;
+    await this.serial((s) =>
+      s.execute(`UPDATE ${this.t('runs')} SET status = ${d.literal(summary.status)}, finished_at = ${d.timestamp(summary.finishedAt)},
+        built = ${summary.built}, published = ${summary.published}, failed = ${summary.failed}, skipped = ${summary.skipped},
+        row_count = ${summary.rows} WHERE id = ${id}`),
+    );
+  }
+
+  async abandonUnfinishedRuns(): Promise<number[]> {
+    const rows = await this.serial((s) =>
+      s.query(`UPDATE ${this.t('runs')} SET status = 'abandoned' WHERE status = 'running' RETURNING id`),
+    );
+    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  }
+
+  async recordNodeResults(runId: number, results: readonly NodeResult[]): Promise<void> {
+    if (results.length === 0) return;
+    const d = this.dialect;
+    const values = results.map((r) =>
+      [
+        runId,
+        d.literal(r.nodeId),
+        d.literal(r.kind),
+        d.literal(r.product),
+        d.literal(r.status),
+        r.startedAt === undefined ? 'NULL' : d.timestamp(new Date(r.startedAt)),
+        r.durationMs,
+        r.rows ?? 'NULL',
+        r.bytes ?? 'NULL',
+        d.literal(r.error ? JSON.stringify(r.error) : null),
+      ].join(', '),
+    );
+    await this.serial((s) => s.execute(`INSERT INTO ${this.t('node_results')} VALUES (${values.join('), (')})`));
+  }
+
+  async runs(options: { limit?: number } = {}): Promise<RunRecord[]> {
+    const rows = await this.serial((s) =>
+      s.query(`SELECT * FROM ${this.t('runs')} ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(options.limit ?? 20))}`),
+    );
+    return rows.map(toRun);
+  }
+
+  async run(id: number): Promise<{ run: RunRecord; nodes: NodeResult[] } | undefined> {
+    return this.serial(async (s) => {
+      const [run] = await s.query(`SELECT * FROM ${this.t('runs')} WHERE id = ${id}`);
+      if (!run) return undefined;
+      const nodes = await s.query(`SELECT * FROM ${this.t('node_results')} WHERE run_id = ${id} ORDER BY started_at NULLS LAST, node_id`);
+      return { run: toRun(run), nodes: nodes.map(toNodeResult) };
+    });
+  }
+
+  async nextPortVersion(port: string): Promise<number> {
+    const [row] = await this.serial((s) =>
+      s.query(`SELECT coalesce(max(version), 0) + 1 AS next FROM ${this.t('port_versions')} WHERE port = ${this.dialect.literal(port)}`),
+    );
+    return Number(row?.next ?? 1);
+  }
+
+  async recordPortVersion(v: PortVersion, session?: Session): Promise<void> {
+    const d = this.dialect;
+    await this.serial(async (s) => {
+      if (v.current) await s.execute(`UPDATE ${this.t('port_versions')} SET is_current = FALSE WHERE port = ${d.literal(v.port)} AND is_current`);
+      await s.execute(`INSERT INTO ${this.t('port_versions')} VALUES (${d.literal(v.port)}, ${v.version}, ${v.runId}, ${d.literal(v.table)},
+        ${d.literal(v.status)}, ${d.literal(v.current)}, ${d.timestamp(new Date(v.createdAt))}, ${v.rows},
+        ${d.literal(JSON.stringify(v.columns))}, ${d.literal(JSON.stringify(v.audit))})`);
+    }, session);
+  }
+
+  async setCurrentPortVersion(port: string, version: number, session?: Session): Promise<void> {
+    const d = this.dialect;
+    await this.serial(
+      (s) =>
+        s.execute(`UPDATE ${this.t('port_versions')} SET is_current = (version = ${version})
+          WHERE port = ${d.literal(port)} AND (is_current OR version = ${version})`),
+      session,
+    );
+  }
+
+  async markPortVersionsDropped(port: string, versions: readonly number[], session?: Session): Promise<void> {
+    if (versions.length === 0) return;
+    await this.serial(
+      (s) =>
+        s.execute(`UPDATE ${this.t('port_versions')} SET status = 'dropped'
+          WHERE port = ${this.dialect.literal(port)} AND version IN (${versions.join(', ')})`),
+      session,
+    );
+  }
+
+  async portVersions(port?: string): Promise<PortVersion[]> {
+    const where = port === undefined ? '' : `WHERE port = ${this.dialect.literal(port)}`;
+    const rows = await this.serial((s) => s.query(`SELECT * FROM ${this.t('port_versions')} ${where} ORDER BY port, version`));
+    return rows.map(toPortVersion);
+  }
+}
+
+/** Timestamps are stored in UTC without a zone; say so when handing them on. */
+function utc(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' ? `${value.replace(' ', 'T')}Z` : undefined;
+}
+
+function text(value: JsonValue | undefined): string {
+  if (typeof value === 'string') return value;
+  return value === null || value === undefined ? '' : JSON.stringify(value);
+}
+
+function num(value: JsonValue | undefined): number {
+  return typeof value === 'number' ? value : Number(value ?? 0);
+}
+
+function toRun(row: Row): RunRecord {
+  const finishedAt = utc(row.finished_at);
+  return {
+    id: num(row.id),
+    status: text(row.status) as RunStatus,
+    startedAt: utc(row.started_at) ?? '',
+    ...(finishedAt === undefined ? {} : { finishedAt }),
+    selector: text(row.selector),
+    pid: num(row.pid),
+    nodes: num(row.nodes),
+    built: num(row.built),
+    published: num(row.published),
+    failed: num(row.failed),
+    skipped: num(row.skipped),
+    rows: num(row.row_count),
+  };
+}
+
+function toNodeResult(row: Row): NodeResult {
+  const startedAt = utc(row.started_at);
+  return {
+    nodeId: text(row.node_id),
+    kind: text(row.kind),
+    product: text(row.product),
+    status: text(row.status) as NodeResult['status'],
+    ...(startedAt === undefined ? {} : { startedAt }),
+    durationMs: num(row.duration_ms),
+    ...(row.row_count === null ? {} : { rows: num(row.row_count) }),
+    ...(row.bytes === null ? {} : { bytes: num(row.bytes) }),
+    ...(typeof row.error === 'string' ? { error: JSON.parse(row.error) as Diagnostic } : {}),
+  };
+}
+
+function toPortVersion(row: Row): PortVersion {
+  return {
+    port: text(row.port),
+    version: num(row.version),
+    runId: num(row.run_id),
+    table: text(row.table_name),
+    status: text(row.status) as PortVersionStatus,
+    current: row.is_current === true,
+    createdAt: utc(row.created_at) ?? '',
+    rows: num(row.row_count),
+    columns: JSON.parse(text(row.columns)) as string[],
+    audit: JSON.parse(text(row.audit)) as unknown,
+  };
+}

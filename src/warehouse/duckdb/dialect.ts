@@ -1,0 +1,99 @@
+/** DuckDB's SQL text. Pure: it writes strings and runs nothing. */
+import type { Dialect } from '../warehouse.js';
+
+const optionKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Defaults that make a read predictable (CSV headers are not left to sniffing); options of the same name win. */
+const readDefaults: Record<'csv' | 'parquet' | 'json', Readonly<Record<string, string | boolean>>> = {
+  csv: { header: true },
+  parquet: {},
+  json: { format: 'auto' },
+};
+const sqlType = /^[A-Za-z][A-Za-z0-9_ ,()[\]]*$/;
+
+function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function table(schema: string, name: string): string {
+  return `${ident(schema)}.${ident(name)}`;
+}
+
+export function literal(value: string | number | boolean | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : `CAST('${String(value)}' AS DOUBLE)`;
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Model SQL may end with a semicolon, which must not end the CREATE early. */
+function bareSelect(select: string): string {
+  return select.replace(/[\s;]+$/, '');
+}
+
+/**
+ * Types come from YAML, so they are checked before they are pasted into SQL: only
+ * letters, digits, spaces, commas and brackets, and brackets that balance so a type
+ * cannot close the CAST around it.
+ */
+function checkedType(type: string): string {
+  const open: string[] = [];
+  let balanced = true;
+  for (const char of type) {
+    if (char === '(' || char === '[') open.push(char === '(' ? ')' : ']');
+    else if ((char === ')' || char === ']') && open.pop() !== char) balanced = false;
+  }
+  if (!sqlType.test(type) || !balanced || open.length > 0) throw new Error(`Not a SQL type: ${JSON.stringify(type)}`);
+  return type.trim();
+}
+
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  ident,
+  table,
+  literal,
+  timestamp(at) {
+    return `TIMESTAMP '${at.toISOString().replace('T', ' ').replace(/Z$/, '')}'`;
+  },
+  createSchema(schema) {
+    return `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`;
+  },
+  createTableAs(schema, name, select, options) {
+    return `CREATE ${options?.replace === true ? 'OR REPLACE ' : ''}TABLE ${table(schema, name)} AS\n${bareSelect(select)}`;
+  },
+  createView(schema, name, columns, fromSchema, fromTable) {
+    if (columns.length === 0) throw new Error(`createView ${schema}.${name}: a view needs at least one column`);
+    const list = columns.map(ident).join(', ');
+    return `CREATE OR REPLACE VIEW ${table(schema, name)} (${list}) AS SELECT ${list} FROM ${table(fromSchema, fromTable)}`;
+  },
+  dropTable(schema, name) {
+    return `DROP TABLE IF EXISTS ${table(schema, name)}`;
+  },
+  dropView(schema, name) {
+    return `DROP VIEW IF EXISTS ${table(schema, name)}`;
+  },
+  readFiles(format, path, options) {
+    for (const key of Object.keys(options)) {
+      if (!optionKey.test(key)) throw new Error(`readFiles: not an option name: ${JSON.stringify(key)}`);
+    }
+    const given = new Set(Object.keys(options).map((key) => key.toLowerCase()));
+    const defaults = Object.entries(readDefaults[format]).filter(([key]) => !given.has(key));
+    const args = [...defaults, ...Object.entries(options)].map(([key, value]) => `${key} = ${literal(value)}`);
+    return `read_${format}(${[literal(path), ...args].join(', ')})`;
+  },
+  canonicalTypes(types) {
+    if (types.length === 0) throw new Error('canonicalTypes: no types given');
+    return `SELECT ${types.map((type, index) => `typeof(CAST(NULL AS ${checkedType(type)})) AS t${index}`).join(', ')}`;
+  },
+  tableStats(schema, name) {
+    // DuckDB knows a table's size on disk only after a checkpoint; estimate it from rows × column widths instead.
+    const width = `CASE
+      WHEN data_type IN ('BOOLEAN', 'TINYINT', 'UTINYINT') THEN 1
+      WHEN data_type IN ('SMALLINT', 'USMALLINT') THEN 2
+      WHEN data_type IN ('INTEGER', 'UINTEGER', 'FLOAT', 'DATE') THEN 4
+      WHEN data_type IN ('BIGINT', 'UBIGINT', 'DOUBLE', 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE', 'TIME') THEN 8
+      WHEN data_type LIKE 'DECIMAL%' THEN CASE WHEN numeric_precision <= 4 THEN 2 WHEN numeric_precision <= 9 THEN 4 WHEN numeric_precision <= 18 THEN 8 ELSE 16 END
+      ELSE 16 END`;
+    return `SELECT (SELECT count(*) FROM ${table(schema, name)}) AS row_count,
+      (SELECT sum(${width}) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = ${literal(schema)} AND table_name = ${literal(name)}) AS row_width`;
+  },
+};

@@ -1,0 +1,102 @@
+/** A `Session` on one DuckDB connection. */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ColumnInfo, JsonValue, RelationInfo, Row, Session } from '../warehouse.js';
+import { columnsSql, relationsSql } from './catalog.js';
+import { sqlError } from './errors.js';
+import { rowsOf } from './values.js';
+
+/** What a session and the sessions handed to its transactions share. */
+interface ConnectionState {
+  readonly connection: DuckDBConnection;
+  /** The catalog the warehouse opened; `relations()` and `columns()` look only there. */
+  readonly database: string;
+  inTransaction: boolean;
+  closed: boolean;
+}
+
+export class DuckDBSession implements Session {
+  private readonly state: ConnectionState;
+  /** Undefined for the session a transaction hands to its work: that one does not own the connection. */
+  private readonly onClose: (() => void) | undefined;
+
+  private constructor(state: ConnectionState, onClose: (() => void) | undefined) {
+    this.state = state;
+    this.onClose = onClose;
+  }
+
+  static on(connection: DuckDBConnection, database: string, onClose: () => void = () => undefined): DuckDBSession {
+    return new DuckDBSession({ connection, database, inTransaction: false, closed: false }, onClose);
+  }
+
+  async execute(sql: string): Promise<void> {
+    const connection = this.connection();
+    try {
+      await connection.run(sql);
+    } catch (error) {
+      throw sqlError(error, sql);
+    }
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    const connection = this.connection();
+    try {
+      return rowsOf(await connection.runAndReadAll(sql));
+    } catch (error) {
+      throw sqlError(error, sql);
+    }
+  }
+
+  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const state = this.state;
+    if (state.inTransaction) {
+      throw new Error('transaction() called while this session is already in a transaction: DuckDB has no nested transactions; run the inner work in the outer transaction, or connect() another session.');
+    }
+    state.inTransaction = true;
+    try {
+      await this.execute('BEGIN TRANSACTION');
+      let result: T;
+      try {
+        result = await work(new DuckDBSession(state, undefined));
+        await this.execute('COMMIT');
+      } catch (error) {
+        // The caller needs the error that broke the work, not one from a rollback after it.
+        await this.execute('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      return result;
+    } finally {
+      state.inTransaction = false;
+    }
+  }
+
+  async relations(schema?: string): Promise<RelationInfo[]> {
+    const rows = await this.query(relationsSql(this.state.database, schema));
+    return rows.map((row) => ({ schema: text(row.schema), name: text(row.name), kind: row.kind === 'view' ? 'view' : 'table' }));
+  }
+
+  async columns(schema: string, name: string): Promise<ColumnInfo[]> {
+    const rows = await this.query(columnsSql(this.state.database, schema, name));
+    return rows.map((row) => ({ name: text(row.name), type: text(row.type), nullable: row.nullable === true }));
+  }
+
+  close(): Promise<void> {
+    if (this.onClose === undefined) {
+      return Promise.reject(new Error('close() called on the session of a transaction: close the session that began it.'));
+    }
+    if (!this.state.closed) {
+      this.state.closed = true;
+      this.state.connection.closeSync();
+      this.onClose();
+    }
+    return Promise.resolve();
+  }
+
+  private connection(): DuckDBConnection {
+    if (this.state.closed) throw new Error('This warehouse session is closed.');
+    return this.state.connection;
+  }
+}
+
+function text(value: JsonValue | undefined): string {
+  return typeof value === 'string' ? value : JSON.stringify(value ?? null);
+}

@@ -1,0 +1,15 @@
+export {
+  WarehouseError,
+  type ColumnInfo,
+  type Dialect,
+  type DuckDBWarehouseConfig,
+  type JsonValue,
+  type RelationInfo,
+  type Row,
+  type Session,
+  type Warehouse,
+  type WarehouseConfig,
+  type WarehouseErrorCode,
+} from './warehouse.js';
+export { openWarehouse } from './open.js';
+export { duckdbDialect } from './duckdb/dialect.js';

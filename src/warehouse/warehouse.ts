@@ -1,0 +1,112 @@
+/**
+ * The warehouse boundary: the few things Tessera asks of an engine. Engines differ
+ * in SQL text (behind `Dialect`, pure) and in how they connect (behind `Session`).
+ */
+
+/** A value as Tessera hands it on: JSON-safe, converted in one place per adapter. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type Row = Record<string, JsonValue>;
+
+export interface ColumnInfo {
+  readonly name: string;
+  /** The engine's canonical spelling, e.g. INTEGER, DECIMAL(12,2), VARCHAR[]. */
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+export interface RelationInfo {
+  readonly schema: string;
+  readonly name: string;
+  readonly kind: 'table' | 'view';
+}
+
+/** One connection: statements on it run one after another. */
+export interface Session {
+  /** Runs one or more statements, ignoring results. */
+  execute(sql: string): Promise<void>;
+  /** Runs a query and returns its rows as JSON-safe objects, columns in select order. */
+  query(sql: string): Promise<Row[]>;
+  /** Runs `work` in one transaction on this session: commits when it resolves, rolls back when it throws. */
+  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /** Tables and views of a schema, or of every user schema when none is given. */
+  relations(schema?: string): Promise<RelationInfo[]>;
+  /** Columns of a table or view in declared order; empty when it does not exist. */
+  columns(schema: string, name: string): Promise<ColumnInfo[]>;
+  close(): Promise<void>;
+}
+
+/** SQL text that differs between engines. Pure: writes strings, runs nothing. */
+export interface Dialect {
+  readonly name: string;
+  /** A quoted identifier. */
+  ident(name: string): string;
+  /** A schema-qualified, quoted name. */
+  table(schema: string, name: string): string;
+  /** A literal; strings are quoted and escaped. */
+  literal(value: string | number | boolean | null): string;
+  /** A TIMESTAMP literal (UTC, no time zone). */
+  timestamp(at: Date): string;
+  createSchema(schema: string): string;
+  /** CREATE [OR REPLACE] TABLE target AS select. */
+  createTableAs(schema: string, name: string, select: string, options?: { readonly replace?: boolean }): string;
+  /** CREATE OR REPLACE VIEW with an explicit column list, so the view never gains columns silently. */
+  createView(schema: string, name: string, columns: readonly string[], fromSchema: string, fromTable: string): string;
+  dropTable(schema: string, name: string): string;
+  dropView(schema: string, name: string): string;
+  /**
+   * A table expression reading files (CSV, Parquet, JSON) at an absolute path or glob, or
+   * undefined when the engine cannot read files itself.
+   */
+  readFiles?(format: 'csv' | 'parquet' | 'json', path: string, options: Readonly<Record<string, string | number | boolean>>): string;
+  /** A one-row query whose column i is the canonical spelling of types[i] (as `columns()` reports types). */
+  canonicalTypes(types: readonly string[]): string;
+  /** A one-row query: `row_count` of a table and `row_width`, its estimated bytes per row (NULL when unknown). */
+  tableStats(schema: string, name: string): string;
+}
+
+/** A warehouse: a default session plus as many more as parallel work needs. */
+export interface Warehouse extends Session {
+  readonly dialect: Dialect;
+  readonly readOnly: boolean;
+  /** A new session on the same database, for work in parallel. */
+  connect(): Promise<Session>;
+}
+
+export type WarehouseErrorCode = 'warehouse/sql' | 'warehouse/locked' | 'warehouse/open';
+
+/** An engine error, with what Tessera can say about where it happened. */
+export class WarehouseError extends Error {
+  readonly code: WarehouseErrorCode;
+  /** The statement that failed. */
+  readonly sql?: string;
+  /** Line (1-based) and column within `sql`, when the engine says. */
+  readonly line?: number;
+  readonly column?: number;
+  /** For `warehouse/locked`: the process id holding the database, when the engine says. */
+  readonly holderPid?: number;
+
+  constructor(
+    code: WarehouseErrorCode,
+    message: string,
+    details: { sql?: string; line?: number; column?: number; holderPid?: number; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'WarehouseError';
+    this.code = code;
+    if (details.sql !== undefined) this.sql = details.sql;
+    if (details.line !== undefined) this.line = details.line;
+    if (details.column !== undefined) this.column = details.column;
+    if (details.holderPid !== undefined) this.holderPid = details.holderPid;
+  }
+}
+
+export interface DuckDBWarehouseConfig {
+  readonly type: 'duckdb';
+  /** Database file (absolute), or ':memory:'. */
+  readonly path: string;
+  readonly threads?: number;
+  readonly memoryLimit?: string;
+  readonly readOnly?: boolean;
+}
+
+export type WarehouseConfig = DuckDBWarehouseConfig;
