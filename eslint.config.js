@@ -6,18 +6,19 @@ import tseslint from 'typescript-eslint';
 const layers = {
   diagnostics: [],
   spec: ['diagnostics'],
-  compiler: ['diagnostics', 'spec'],
-  governance: ['diagnostics', 'spec', 'compiler'],
+  compiler: ['diagnostics', 'spec', 'checks'],
+  governance: ['diagnostics', 'spec', 'compiler', 'checks'],
   sqlparse: ['diagnostics'],
+  checks: ['diagnostics', 'spec', 'warehouse'],
   loader: ['diagnostics', 'spec'],
-  workspace: ['diagnostics', 'spec', 'compiler', 'governance', 'sqlparse', 'loader'],
+  workspace: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader'],
   examples: [],
   warehouse: ['diagnostics'],
   state: ['diagnostics', 'warehouse'],
-  runner: ['diagnostics', 'spec', 'compiler', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state'],
-  cli: ['diagnostics', 'spec', 'compiler', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner'],
+  runner: ['diagnostics', 'spec', 'compiler', 'checks', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state'],
+  cli: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner'],
 };
-const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance'];
+const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance', 'checks'];
 const allLayers = Object.keys(layers);
 
 const deepImport = {

@@ -40,6 +40,8 @@ const CODES = [
   'ref/internal',
   'ref/self-not-incremental',
   'asset/reserved-name',
+  'check/invalid',
+  'check/unknown-port',
   'graph/cycle',
 ] as const;
 
@@ -192,6 +194,8 @@ const ERROR_CASES: readonly ErrorCase[] = [
   },
   { fixture: 'ref-self-not-incremental', code: 'ref/self-not-incremental', file: `${ORDERS}/models/orders.sql`, line: 3, column: 39, messageIncludes: 'not incremental' },
   { fixture: 'asset-reserved-name', code: 'asset/reserved-name', file: `${ORDERS}/models/this.sql`, line: 1, column: 1, messageIncludes: 'previous result' },
+  { fixture: 'check-invalid', code: 'check/invalid', file: `${ORDERS}/product.yaml`, line: 13, column: 9, messageIncludes: 'missing_count' },
+  { fixture: 'check-unknown-port', code: 'check/unknown-port', file: `${ORDERS}/product.yaml`, line: 13, column: 9, messageIncludes: 'which is not a port' },
   { fixture: 'ref-unknown-domain', code: 'ref/unknown', file: `${REVENUE}/models/daily_revenue.sql`, line: 2, column: 6, messageIncludes: '`sales.orders`' },
   { fixture: 'ref-internal', code: 'ref/internal', file: `${REVENUE}/models/daily_revenue.sql`, line: 2, column: 6, messageIncludes: 'internal source of product commerce.orders' },
   {

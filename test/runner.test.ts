@@ -217,9 +217,9 @@ describe('write, audit, publish', () => {
     const port = summary.results.find((r) => r.nodeId === 'port:sales.orders');
     expect(port?.status).toBe('failed');
     expect(port?.error?.code).toBe('port/audit-failed');
-    expect(port?.error?.message).toContain('1 duplicate value in unique column `order_id`');
-    expect(port?.error?.message).toContain('1 row with NULL in required column `customer_id`');
-    expect(port?.error?.message).toContain('1 row of `status` outside the allowed values');
+    expect(port?.error?.message).toContain('check `contract: order_id is unique` failed: duplicate_count(order_id) is 1');
+    expect(port?.error?.message).toContain('check `contract: customer_id is required` failed: missing_count(customer_id) is 1');
+    expect(port?.error?.message).toContain('check `contract: status has allowed values` failed: invalid_count(status) is 1');
     expect(port?.error?.location?.file).toBe('products/sales/orders/product.yaml');
     expect(statuses(summary)['port:finance.revenue']).toBe('skipped');
     expect(await query(dir, 'select * from sales.orders order by order_id')).toEqual(before);
@@ -317,6 +317,16 @@ describe('the warehouse lock, runs and queries', () => {
     expect(json.run).toMatchObject({ id: 2, failed: 1 });
     expect(json.nodes).toHaveLength(2);
     expect((await runCli(['runs', 'show', '9', '--dir', dir])).exitCode).toBe(1);
+  });
+
+  it('says that nothing has run yet, instead of failing on a missing file', async () => {
+    const { dir } = await farm();
+    const runs = await runCli(['runs', '--dir', dir]);
+    expect(runs.exitCode).toBe(0);
+    expect(runs.stdout).toContain('No runs yet');
+    const answer = await runCli(['query', '--dir', dir, 'select * from sales.orders']);
+    expect(answer.exitCode).toBe(1);
+    expect(answer.stderr).toContain('nothing has been published yet');
   });
 
   it('answers queries read-only', async () => {

@@ -11,6 +11,8 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerScorecard } from './commands/scorecard.js';
+import { registerSla } from './commands/sla.js';
+import { registerTest } from './commands/test.js';
 import { registerValidate } from './commands/validate.js';
 import type { CommandContext } from './commands/context.js';
 import { ExitCode, UsageError } from './exit-codes.js';
@@ -46,6 +48,8 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     registerSchema,
     registerExampleData,
     registerRun,
+    registerTest,
+    registerSla,
     registerRuns,
     registerRollback,
     registerQuery,

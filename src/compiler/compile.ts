@@ -1,3 +1,4 @@
+import { impliedChecks, parseChecks, type Check } from '../checks/index.js';
 import { didYouMean, LineIndex, type Diagnostic, type SourcePosition } from '../diagnostics/index.js';
 import { portTableName, type Mesh, type Product, type SpecFile, type SpecPath } from '../spec/index.js';
 import { cycleChain, findCycles, topologicalOrder } from './cycles.js';
@@ -30,6 +31,11 @@ export const SELF_NAME = 'this';
 
 function lazyLocation(file: SpecFile, path: SpecPath): SourcePosition {
   return lazyPosition(file.path, () => file.locate(path));
+}
+
+/** The same file, pointing lazily: positions are computed (and the YAML document built) only when read. */
+function lazyFile(file: SpecFile): SpecFile {
+  return { path: file.path, locate: (path, options) => lazyPosition(file.path, () => file.locate(path, options)) };
 }
 
 function lazyPosition(file: string, compute: () => SourcePosition): SourcePosition {
@@ -146,8 +152,15 @@ class Compiler {
       assets.set(key, node);
       this.nodes.set(node.id, node);
     };
+    const lazy = lazyFile(file);
+    const checksAt = (raw: readonly unknown[] | undefined, path: SpecPath): Check[] => {
+      if (!raw || raw.length === 0) return [];
+      const parsed = parseChecks(raw, lazy, path);
+      this.diagnostics.push(...parsed.diagnostics);
+      return parsed.checks;
+    };
     (spec.sources ?? []).forEach((source, i) => {
-      addAsset({ ...base, upstream: [], downstream: [], kind: 'source', id: nodeId('source', product.id, source.name), name: source.name, spec: source, location: lazyLocation(file, ['sources', i, 'name']) });
+      addAsset({ ...base, upstream: [], downstream: [], kind: 'source', id: nodeId('source', product.id, source.name), name: source.name, spec: source, checks: checksAt(source.checks, ['sources', i, 'checks']), location: lazyLocation(file, ['sources', i, 'name']) });
     });
     for (const model of product.models) {
       const node: ModelNode = {
@@ -160,13 +173,14 @@ class Compiler {
         sqlFile: model.sqlFile,
         sql: model.sql,
         reads: [],
+        checks: model.specIndex === undefined ? [] : checksAt(model.spec?.checks, ['models', model.specIndex, 'checks']),
         location: { file: model.sqlFile, line: 1, column: 1 },
         ...(model.spec ? { spec: model.spec } : {}),
       };
       addAsset(node);
     }
     (spec.snapshots ?? []).forEach((snapshot, i) => {
-      addAsset({ ...base, upstream: [], downstream: [], kind: 'snapshot', id: nodeId('snapshot', product.id, snapshot.name), name: snapshot.name, spec: snapshot, location: lazyLocation(file, ['snapshots', i, 'name']) });
+      addAsset({ ...base, upstream: [], downstream: [], kind: 'snapshot', id: nodeId('snapshot', product.id, snapshot.name), name: snapshot.name, spec: snapshot, checks: checksAt(snapshot.checks, ['snapshots', i, 'checks']), location: lazyLocation(file, ['snapshots', i, 'name']) });
     });
 
     let domainPorts = this.ports.get(domain.toLowerCase());
@@ -197,6 +211,7 @@ class Compiler {
         table,
         version: port.version ?? 1,
         spec: port,
+        checks: [...impliedChecks(port.columns ?? [], port.unique_key, lazy, ['ports', i]), ...checksAt(port.checks, ['ports', i, 'checks'])],
         location,
       };
       domainPorts.set(table.toLowerCase(), node);
@@ -252,6 +267,11 @@ class Compiler {
       }
       node.upstream.push(source.id);
     });
+    for (const id of this.assets.get(product.id)?.values() ?? []) this.checkReferences(id);
+    for (const port of spec.ports ?? []) {
+      const node = this.nodes.get(portId(spec.domain, portTableName(port)));
+      if (node?.product === product.id) this.checkReferences(node);
+    }
     (spec.features ?? []).forEach((feature, i) => {
       const node = this.nodes.get(nodeId('feature', product.id, feature.name));
       if (!node) return;
@@ -270,6 +290,23 @@ class Compiler {
         node.upstream.push(port.id);
       });
     });
+  }
+
+  /** Reference checks must name a port that exists. */
+  private checkReferences(node: MeshNode): void {
+    if (node.kind === 'feature') return;
+    for (const check of node.checks) {
+      if (check.type !== 'reference') continue;
+      const { domain, table } = check.port;
+      if (this.ports.get(domain.toLowerCase())?.has(table.toLowerCase())) continue;
+      if (this.mesh.unloadedPorts.includes(`${domain}.${table}`.toLowerCase())) continue;
+      this.error(
+        'check/unknown-port',
+        `Check \`${check.name}\` of ${node.id.slice(node.id.indexOf(':') + 1)} reads \`${domain}.${table}\`, which is not a port.${didYouMean(`${domain}.${table}`, this.allPortNames())}`,
+        'A reference check names a port as <domain>.<port>(column); `tessera graph` lists the ports.',
+        check.location,
+      );
+    }
   }
 
   private allPortNames(): string[] {

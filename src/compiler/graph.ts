@@ -1,3 +1,4 @@
+import type { Check } from '../checks/index.js';
 import type { SourcePosition } from '../diagnostics/index.js';
 import type { FeatureSpec, ModelSpec, PortSpec, SnapshotSpec, SourceSpec } from '../spec/index.js';
 
@@ -16,12 +17,18 @@ interface NodeBase {
   readonly downstream: string[];
 }
 
-export interface SourceNode extends NodeBase {
+/** A node whose table can be checked. */
+interface Checked {
+  /** Its checks, parsed; for a port, the contract's implied checks first. */
+  readonly checks: readonly Check[];
+}
+
+export interface SourceNode extends NodeBase, Checked {
   readonly kind: 'source';
   readonly spec: SourceSpec;
 }
 
-export interface ModelNode extends NodeBase {
+export interface ModelNode extends NodeBase, Checked {
   readonly kind: 'model';
   readonly spec?: ModelSpec;
   readonly sqlFile: string;
@@ -30,12 +37,12 @@ export interface ModelNode extends NodeBase {
   readonly reads: { readonly target: string; readonly location: SourcePosition }[];
 }
 
-export interface SnapshotNode extends NodeBase {
+export interface SnapshotNode extends NodeBase, Checked {
   readonly kind: 'snapshot';
   readonly spec: SnapshotSpec;
 }
 
-export interface PortNode extends NodeBase {
+export interface PortNode extends NodeBase, Checked {
   readonly kind: 'port';
   readonly spec: PortSpec;
   /** Table name consumers read in the domain schema: `<name>` or `<name>_v<N>`. */

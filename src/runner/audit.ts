@@ -1,14 +1,13 @@
 import type { PortNode } from '../compiler/index.js';
-import type { ColumnSpec } from '../spec/index.js';
+import type { CheckRecord, StateStore } from '../state/index.js';
 import type { ColumnInfo, Dialect, JsonValue, Session } from '../warehouse/index.js';
+import { evaluateChecks, type ChecksOutcome } from './evaluate-checks.js';
 
-/** One thing the audit checked about a new version of a port. */
-export interface AuditFinding {
-  /** e.g. `schema`, `type`, `required`, `unique`, `allowed_values`, `grain`. */
-  readonly check: string;
-  readonly column?: string;
+/** A difference between the contract's columns and the table's. */
+export interface SchemaFinding {
+  readonly column: string;
   readonly passed: boolean;
-  /** What was measured: a count, or the type found. */
+  /** The type found, or null when the column is missing. */
   readonly observed: JsonValue;
   readonly expected: string;
   readonly message: string;
@@ -17,79 +16,22 @@ export interface AuditFinding {
 export interface AuditResult {
   readonly passed: boolean;
   readonly rows: number;
-  readonly findings: readonly AuditFinding[];
-}
-
-/**
- * A check the audit runs as one aggregate over the version table. Checks of the
- * same table are fused into one scan; the checks issue adds its grammar here.
- */
-export interface AggregateCheck {
-  readonly check: string;
-  readonly column?: string;
-  /** An aggregate expression over the table, e.g. `count(*) FILTER (WHERE "id" IS NULL)`. */
-  readonly expression: string;
-  readonly expected: string;
-  /** Whether the measured value passes, and what to say about it. */
-  judge(value: JsonValue): { passed: boolean; message: string };
-}
-
-const isZero = (value: JsonValue): boolean => Number(value) === 0;
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** The checks a port's contract implies: required → no NULLs, unique and the grain → no duplicates, allowed values. */
-export function contractChecks(port: PortNode, present: ReadonlySet<string>, d: Dialect): AggregateCheck[] {
-  const checks: AggregateCheck[] = [];
-  const columns = (port.spec.columns ?? []).filter((c) => present.has(c.name.toLowerCase()));
-  for (const column of columns) {
-    const c = d.ident(column.name);
-    if (column.required) {
-      checks.push(zeroCheck('required', column.name, `count(*) FILTER (WHERE ${c} IS NULL)`, (n) => `${plural(n, 'row')} with NULL in required column \`${column.name}\``));
-    }
-    if (column.unique) {
-      checks.push(zeroCheck('unique', column.name, `count(${c}) - count(DISTINCT ${c})`, (n) => `${plural(n, 'duplicate value')} in unique column \`${column.name}\``));
-    }
-    if (column.allowed_values) {
-      const list = column.allowed_values.map((v) => d.literal(v)).join(', ');
-      checks.push(zeroCheck('allowed_values', column.name, `count(*) FILTER (WHERE ${c} IS NOT NULL AND ${c} NOT IN (${list}))`, (n) => `${plural(n, 'row')} of \`${column.name}\` outside the allowed values (${allowedText(column)})`));
-    }
-  }
-  const grain = port.spec.unique_key === undefined ? [] : [port.spec.unique_key].flat();
-  if (grain.length > 1 && grain.every((k) => present.has(k.toLowerCase()))) {
-    const tuple = `(${grain.map((k) => d.ident(k)).join(', ')})`;
-    checks.push(zeroCheck('grain', grain.join(', '), `count(*) - count(DISTINCT ${tuple})`, (n) => `${plural(n, 'row')} repeat the grain (${grain.join(', ')}) of another row`));
-  } else if (grain.length === 1 && present.has((grain[0] ?? '').toLowerCase()) && !columns.some((c) => c.unique && c.name === grain[0])) {
-    const c = d.ident(grain[0] ?? '');
-    checks.push(zeroCheck('grain', grain[0] ?? '', `count(*) - count(DISTINCT ${c})`, (n) => `${plural(n, 'row')} repeat the grain (${grain[0] ?? ''}) of another row`));
-  }
-  return checks;
-}
-
-function allowedText(column: ColumnSpec): string {
-  return (column.allowed_values ?? []).map(String).join(', ');
-}
-
-function zeroCheck(check: string, column: string, expression: string, describe: (n: number) => string): AggregateCheck {
-  return {
-    check,
-    column,
-    expression,
-    expected: '0',
-    judge: (value) => ({ passed: isZero(value), message: isZero(value) ? 'ok' : describe(Number(value)) }),
-  };
+  readonly schema: readonly SchemaFinding[];
+  readonly checks: ChecksOutcome;
+  readonly columns: readonly ColumnInfo[];
 }
 
 /** Declared columns against the table: present, and of the declared type (as the engine spells it). */
-export async function schemaFindings(session: Session, d: Dialect, port: PortNode, actual: readonly ColumnInfo[]): Promise<AuditFinding[]> {
+export async function schemaFindings(session: Session, d: Dialect, port: PortNode, actual: readonly ColumnInfo[]): Promise<SchemaFinding[]> {
   const declared = port.spec.columns ?? [];
   const byName = new Map(actual.map((c) => [c.name.toLowerCase(), c]));
   const typed = declared.filter((c) => c.type !== undefined && byName.has(c.name.toLowerCase()));
   const canonical = typed.length === 0 ? {} : ((await session.query(d.canonicalTypes(typed.map((c) => c.type ?? ''))))[0] ?? {});
-  const findings: AuditFinding[] = [];
+  const findings: SchemaFinding[] = [];
   for (const column of declared) {
     const found = byName.get(column.name.toLowerCase());
     if (!found) {
-      findings.push({ check: 'schema', column: column.name, passed: false, observed: null, expected: column.type ?? 'present', message: `column \`${column.name}\` is missing (the table has ${actual.map((c) => c.name).join(', ')})` });
+      findings.push({ column: column.name, passed: false, observed: null, expected: column.type ?? 'present', message: `column \`${column.name}\` is missing (the table has ${actual.map((c) => c.name).join(', ')})` });
       continue;
     }
     const index = typed.indexOf(column);
@@ -97,29 +39,39 @@ export async function schemaFindings(session: Session, d: Dialect, port: PortNod
     const spelled = canonical[`t${index}`];
     const want = typeof spelled === 'string' ? spelled : (column.type ?? '');
     const passed = want === found.type;
-    findings.push({ check: 'type', column: column.name, passed, observed: found.type, expected: want, message: passed ? 'ok' : `column \`${column.name}\` is ${found.type}, the contract says ${want}` });
+    findings.push({ column: column.name, passed, observed: found.type, expected: want, message: passed ? 'ok' : `column \`${column.name}\` is ${found.type}, the contract says ${want}` });
   }
   return findings;
 }
 
-/** Audits a version table against the port's contract: schema first, then every aggregate check in one scan. */
+/**
+ * Audits a new version of a port: its columns against the contract, then every
+ * check (the contract's implied ones and those written) through the checks engine.
+ * A check at level `fail` (or one that cannot run) rejects the version; `warn` does not.
+ */
 export async function auditVersion(
   session: Session,
   d: Dialect,
+  state: StateStore,
   port: PortNode,
   table: { schema: string; name: string },
-  extraChecks: readonly AggregateCheck[] = [],
-): Promise<AuditResult & { columns: readonly ColumnInfo[] }> {
+  run: { runId: number; now: Date },
+): Promise<AuditResult> {
   const columns = await session.columns(table.schema, table.name);
-  const findings = await schemaFindings(session, d, port, columns);
+  const schema = await schemaFindings(session, d, port, columns);
   const present = new Set(columns.map((c) => c.name.toLowerCase()));
-  const checks = [...contractChecks(port, present, d), ...extraChecks];
-  const select = ['count(*) AS "row_count"', ...checks.map((c, i) => `${c.expression} AS "m${i}"`)].join(', ');
-  const [row = {}] = await session.query(`SELECT ${select} FROM ${d.table(table.schema, table.name)}`);
-  checks.forEach((check, i) => {
-    const value = row[`m${i}`] ?? null;
-    const verdict = check.judge(value);
-    findings.push({ check: check.check, ...(check.column === undefined ? {} : { column: check.column }), passed: verdict.passed, observed: value, expected: check.expected, message: verdict.message });
-  });
-  return { passed: findings.every((f) => f.passed), rows: Number(row.row_count ?? 0), findings, columns };
+  // Checks on missing columns would only repeat the schema finding as an SQL error.
+  const runnable = port.checks.filter((c) => !(c.implied && c.type === 'metric' && 'column' in c.metric && !present.has(c.metric.column.toLowerCase())));
+  const checks = await evaluateChecks(session, d, state, { nodeId: port.id, table: d.table(table.schema, table.name), checks: runnable, ...run });
+  const [row] = await session.query(`SELECT count(*) AS n FROM ${d.table(table.schema, table.name)}`);
+  return { passed: schema.every((f) => f.passed) && checks.failed.length === 0, rows: Number(row?.n ?? 0), schema, checks, columns };
+}
+
+/** What the audit's failures say, one phrase each. */
+export function auditProblems(audit: AuditResult): string[] {
+  return [...audit.schema.filter((f) => !f.passed).map((f) => f.message), ...audit.checks.failed.map(checkProblem)];
+}
+
+export function checkProblem(result: CheckRecord): string {
+  return result.outcome === 'error' ? `check \`${result.name}\` could not run: ${result.message}` : `check \`${result.name}\` failed: ${result.message}`;
 }

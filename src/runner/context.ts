@@ -27,6 +27,8 @@ export interface BuildOutcome {
   readonly bytes?: number;
   /** For ports: the version published. */
   readonly published?: { readonly port: string; readonly version: number };
+  /** Checks at level warn: the node was built, with these to look at. */
+  readonly warnings?: readonly string[];
 }
 
 /** A node that cannot be built, for a reason the user can fix. */

@@ -1,4 +1,4 @@
-import type { NodeResult } from '../state/index.js';
+import type { NodeResult, RunCounts } from '../state/index.js';
 
 /** What a run reports as it goes, for progress displays and logs. */
 export type RunEvent =
@@ -6,15 +6,9 @@ export type RunEvent =
   | { readonly type: 'node-started'; readonly nodeId: string }
   | { readonly type: 'node-finished'; readonly result: NodeResult; readonly published?: { readonly port: string; readonly version: number } };
 
-export interface RunSummary {
+export interface RunSummary extends RunCounts {
   readonly runId: number;
   readonly status: 'success' | 'failed';
-  readonly nodes: number;
-  readonly built: number;
-  readonly published: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly rows: number;
   readonly milliseconds: number;
   readonly results: readonly NodeResult[];
   /** Ports switched to a new version by this run. */

@@ -5,4 +5,7 @@ export { openMeshWarehouse, warehousePath, WarehouseBusyError } from './warehous
 export { rollbackPort, RollbackError } from './publish-port.js';
 export { productSchema, versionTable, VERSIONS_SCHEMA, KEEP_VERSIONS } from './layout.js';
 
-export type { AuditFinding, AuditResult, AggregateCheck } from './audit.js';
+export type { AuditResult, SchemaFinding } from './audit.js';
+export { evaluateChecks, type ChecksOutcome } from './evaluate-checks.js';
+export { testMesh, type TestSummary, type TestedNode } from './test-mesh.js';
+export { freshnessReport, type PortFreshness } from './sla.js';

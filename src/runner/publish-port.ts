@@ -1,7 +1,7 @@
 import type { PortNode } from '../compiler/index.js';
 import type { PortVersion, StateStore } from '../state/index.js';
 import type { Dialect, Session } from '../warehouse/index.js';
-import { auditVersion, type AuditResult } from './audit.js';
+import { auditProblems, auditVersion, type AuditResult } from './audit.js';
 import { BuildFailure, exec, measure, type BuildContext, type BuildOutcome } from './context.js';
 import { KEEP_VERSIONS, productSchema, VERSIONS_SCHEMA, versionTable } from './layout.js';
 
@@ -19,7 +19,8 @@ export async function buildPort(ctx: BuildContext, node: PortNode): Promise<Buil
   const version = await state.nextPortVersion(port);
   const table = versionTable(node.domain, node.table, version);
   await exec(ctx, session, d.createTableAs(VERSIONS_SCHEMA, table, `SELECT * FROM ${d.table(productSchema(feeding.product), feeding.name)}`, { replace: true }));
-  const audit = await auditVersion(session, d, node, { schema: VERSIONS_SCHEMA, name: table });
+  await exec(ctx, session, `SET search_path = ${d.literal(productSchema(node.product))}`);
+  const audit = await auditVersion(session, d, state, node, { schema: VERSIONS_SCHEMA, name: table }, { runId: ctx.runId, now: ctx.now });
   const declared = node.spec.columns?.map((c) => c.name);
   const columns = declared ?? audit.columns.map((c) => c.name);
   const record: PortVersion = {
@@ -32,27 +33,28 @@ export async function buildPort(ctx: BuildContext, node: PortNode): Promise<Buil
     createdAt: ctx.now.toISOString(),
     rows: audit.rows,
     columns,
-    audit: { passed: audit.passed, findings: audit.findings },
+    audit: { passed: audit.passed, schema: audit.schema, problems: auditProblems(audit), warnings: audit.checks.warned.map((w) => w.name) },
   };
   if (!audit.passed) {
     await state.recordPortVersion(record);
+    await state.recordChecks(ctx.runId, ctx.now, audit.checks.results, audit.checks.metrics);
     await exec(ctx, session, d.dropTable(VERSIONS_SCHEMA, table));
     throw auditFailure(node, audit);
   }
   await session.transaction(async (tx) => {
     await exec(ctx, tx, d.createView(node.domain, node.table, columns, VERSIONS_SCHEMA, table));
     await state.recordPortVersion(record, tx);
+    await state.recordChecks(ctx.runId, ctx.now, audit.checks.results, audit.checks.metrics, tx);
   });
   await pruneVersions(ctx, port);
   const { bytes } = await measure(session, d, VERSIONS_SCHEMA, table);
-  return { rows: audit.rows, ...(bytes === undefined ? {} : { bytes }), published: { port, version } };
+  return { rows: audit.rows, ...(bytes === undefined ? {} : { bytes }), published: { port, version }, warnings: audit.checks.warned.map((w) => `check \`${w.name}\` warns: ${w.message}`) };
 }
 
 function auditFailure(node: PortNode, audit: AuditResult): BuildFailure {
-  const failed = audit.findings.filter((f) => !f.passed);
   return new BuildFailure(
     'port/audit-failed',
-    `Port ${node.domain}.${node.table} was not published: ${failed.map((f) => f.message).join('; ')}.`,
+    `Port ${node.domain}.${node.table} was not published: ${auditProblems(audit).join('; ')}.`,
     'Consumers still read the last good version. Fix the model (or the contract, if it is what changed), then run again.',
     node.location,
   );

@@ -6,7 +6,9 @@ import type { Session, Warehouse } from '../warehouse/index.js';
 import { buildModel } from './build-model.js';
 import { buildSnapshot } from './build-snapshot.js';
 import { buildSource } from './build-source.js';
-import type { BuildContext, BuildOutcome } from './context.js';
+import { BuildFailure, type BuildContext, type BuildOutcome } from './context.js';
+import { checkProblem } from './audit.js';
+import { evaluateChecks } from './evaluate-checks.js';
 import type { RunEvent, RunSummary } from './events.js';
 import { toDiagnostic, type ModelStatementOrigin } from './failure.js';
 import { productSchema, VERSIONS_SCHEMA } from './layout.js';
@@ -96,7 +98,7 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
           const outcome = await build(ctx, node, (wrapped) => {
             if (node.kind === 'model') origin = { file: node.sqlFile, prefixLength: wrapped.prefixLength };
           });
-          const result: NodeResult = { ...base(node), status: 'success', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, rows: outcome.rows, ...(outcome.bytes === undefined ? {} : { bytes: outcome.bytes }) };
+          const result: NodeResult = { ...base(node), status: 'success', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, rows: outcome.rows, ...(outcome.bytes === undefined ? {} : { bytes: outcome.bytes }), ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}) };
           if (outcome.published) publishedPorts.push({ ...outcome.published, rows: outcome.rows });
           finish(result, outcome.published);
           return 'success';
@@ -116,6 +118,7 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
           error: { code: 'run/upstream-failed', severity: 'error', message: `Not built: ${because} failed.`, hint: `Fix ${because} first.`, location: node.location },
         });
       },
+      checkOrder(graph, selected),
     );
   } finally {
     for (const session of sessions) await session.close();
@@ -140,11 +143,60 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
   return summary;
 }
 
+/**
+ * Reference checks read other ports: audit after those are built in the same run,
+ * when that creates no cycle (else the check reads the last published version).
+ */
+function checkOrder(graph: MeshGraph, selected: readonly string[]): Map<string, string[]> {
+  const chosen = new Set(selected);
+  const after = new Map<string, string[]>();
+  const reaches = (from: string, to: string): boolean => {
+    const stack = [from];
+    const seen = new Set(stack);
+    while (stack.length > 0) {
+      const id = stack.pop() ?? '';
+      if (id === to) return true;
+      for (const next of [...(graph.nodes.get(id)?.downstream ?? []), ...[...after].filter(([, before]) => before.includes(id)).map(([n]) => n)]) {
+        if (!seen.has(next)) {
+          seen.add(next);
+          stack.push(next);
+        }
+      }
+    }
+    return false;
+  };
+  for (const id of selected) {
+    const node = graph.nodes.get(id);
+    if (!node || node.kind === 'feature') continue;
+    for (const check of node.checks) {
+      if (check.type !== 'reference') continue;
+      const port = `port:${check.port.domain}.${check.port.table}`;
+      if (port === id || !chosen.has(port) || reaches(id, port)) continue;
+      after.set(id, [...(after.get(id) ?? []), port]);
+    }
+  }
+  return after;
+}
+
 function base(node: MeshNode): Pick<NodeResult, 'nodeId' | 'kind' | 'product'> {
   return { nodeId: node.id, kind: node.kind, product: node.product };
 }
 
 async function build(ctx: BuildContext, node: MeshNode, onWrapped: Parameters<typeof buildModel>[2]): Promise<BuildOutcome> {
+  const outcome = await buildNode(ctx, node, onWrapped);
+  if (node.kind === 'port' || node.kind === 'feature' || node.checks.length === 0) return outcome;
+  // Checks on sources, models and snapshots: `fail` fails the node (and skips what reads it), `warn` does not.
+  const d = ctx.dialect;
+  await ctx.session.execute(`SET search_path = ${d.literal(productSchema(node.product))}`);
+  const checks = await evaluateChecks(ctx.session, d, ctx.state, { nodeId: node.id, table: d.table(productSchema(node.product), node.name), checks: node.checks, runId: ctx.runId, now: ctx.now });
+  await ctx.state.recordChecks(ctx.runId, ctx.now, checks.results, checks.metrics);
+  if (checks.failed.length > 0) {
+    throw new BuildFailure('check/failed', `${node.kind} \`${node.name}\` of ${node.product} was built but fails its checks: ${checks.failed.map(checkProblem).join('; ')}.`, 'Look at the sample rows (`tessera runs show <id>`), then fix the data or the check.', node.location);
+  }
+  return checks.warned.length === 0 ? outcome : { ...outcome, warnings: checks.warned.map((w) => `check \`${w.name}\` warns: ${w.message}`) };
+}
+
+async function buildNode(ctx: BuildContext, node: MeshNode, onWrapped: Parameters<typeof buildModel>[2]): Promise<BuildOutcome> {
   switch (node.kind) {
     case 'source':
       return buildSource(ctx, node);

@@ -13,15 +13,25 @@ export async function schedule(
   concurrency: number,
   work: (id: string, worker: number) => Promise<'success' | 'failed'>,
   onSkip: (id: string, because: string) => void,
+  /** Order only: node → nodes to finish first, whatever their outcome (a check reading another port). */
+  after: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Promise<Map<string, Outcome>> {
   const chosen = new Set(selected);
   const waitingOn = new Map<string, number>();
+  const followers = new Map<string, string[]>();
   const ready: string[] = [];
   for (const id of selected) {
-    const count = (graph.nodes.get(id)?.upstream ?? []).filter((u) => chosen.has(u)).length;
+    const soft = (after.get(id) ?? []).filter((u) => chosen.has(u));
+    for (const u of soft) followers.set(u, [...(followers.get(u) ?? []), id]);
+    const count = (graph.nodes.get(id)?.upstream ?? []).filter((u) => chosen.has(u)).length + soft.length;
     waitingOn.set(id, count);
     if (count === 0) ready.push(id);
   }
+  const release = (next: string): void => {
+    const left = (waitingOn.get(next) ?? 0) - 1;
+    waitingOn.set(next, left);
+    if (left === 0 && !outcomes.has(next)) ready.push(next);
+  };
   const outcomes = new Map<string, Outcome>();
   const order = new Map(selected.map((id, i) => [id, i]));
 
@@ -34,10 +44,9 @@ export async function schedule(
         settle(next, 'skipped', because);
         continue;
       }
-      const left = (waitingOn.get(next) ?? 0) - 1;
-      waitingOn.set(next, left);
-      if (left === 0) ready.push(next);
+      release(next);
     }
+    for (const next of followers.get(id) ?? []) if (!outcomes.has(next)) release(next);
     // Keep the dependency order among what is ready: deterministic logs, upstream-heavy work first.
     ready.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   };

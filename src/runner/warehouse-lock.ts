@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { MeshSpec } from '../spec/index.js';
 import { openWarehouse, WarehouseError, type Warehouse } from '../warehouse/index.js';
 import { tesseraDir } from '../workspace/index.js';
@@ -40,12 +40,17 @@ export async function openMeshWarehouse(
   root: string,
   spec: MeshSpec,
   options: { readOnly?: boolean; command: string },
-): Promise<{ warehouse: Warehouse; path: string; release: () => Promise<void> }> {
+): Promise<{ warehouse: Warehouse; path: string; release: () => Promise<void>; empty: boolean }> {
   if (spec.warehouse?.type === 'postgres') {
     throw new WarehouseBusyError('The PostgreSQL warehouse is not supported yet; use `type: duckdb` in tessera.yaml.');
   }
   const path = warehousePath(root, spec);
-  if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
+  if (options.readOnly && !existsSync(path)) {
+    // Nothing has run yet: readers see an empty warehouse rather than an error about a missing file.
+    const warehouse = await openWarehouse({ type: 'duckdb', path: ':memory:' });
+    return { warehouse, path, release: () => warehouse.close(), empty: true };
+  }
+  if (!options.readOnly) await createIfMissing(path);
   let warehouse: Warehouse;
   try {
     warehouse = await openWarehouse({
@@ -59,17 +64,38 @@ export async function openMeshWarehouse(
     if (error instanceof WarehouseError && error.code === 'warehouse/locked') throw busy(path, root, error.holderPid);
     throw error;
   }
-  if (options.readOnly) return { warehouse, path, release: () => warehouse.close() };
+  if (options.readOnly) return { warehouse, path, release: () => warehouse.close(), empty: false };
   const note: Holder = { pid: process.pid, command: options.command, startedAt: new Date().toISOString() };
   writeFileSync(holderFile(path), `${JSON.stringify(note)}\n`);
   return {
     warehouse,
     path,
+    empty: false,
     release: async () => {
       await warehouse.close();
       if (readHolder(path)?.pid === process.pid) rmSync(holderFile(path), { force: true });
     },
   };
+}
+
+/**
+ * Creates a new database file under another name and moves it into place once
+ * DuckDB has written it: a process killed while DuckDB creates a file leaves a
+ * partial header that no later open accepts, so the real name must only ever
+ * hold a complete file.
+ */
+async function createIfMissing(path: string): Promise<void> {
+  if (existsSync(path)) return;
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const prefix = `${basename(path)}.creating-`;
+  for (const stale of readdirSync(dir).filter((f) => f.startsWith(prefix))) rmSync(join(dir, stale), { force: true });
+  const temporary = `${path}.creating-${process.pid}`;
+  const fresh = await openWarehouse({ type: 'duckdb', path: temporary });
+  await fresh.execute('CHECKPOINT');
+  await fresh.close();
+  rmSync(`${temporary}.wal`, { force: true });
+  renameSync(temporary, path);
 }
 
 function readHolder(path: string): Holder | undefined {

@@ -1,2 +1,2 @@
-export type { NodeResult, NodeStatus, PortVersion, PortVersionStatus, RunRecord, RunStatus, StateStore } from './store.js';
+export type { CheckOutcome, CheckRecord, NodeResult, RunCounts, NodeStatus, PortVersion, PortVersionStatus, RunRecord, RunStatus, StateStore } from './store.js';
 export { SqlStateStore, STATE_SCHEMA } from './sql-state-store.js';

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Dialect, JsonValue, Row, Session } from '../warehouse/index.js';
-import type { NodeResult, PortVersion, PortVersionStatus, RunRecord, RunStatus, StateStore } from './store.js';
+import type { CheckOutcome, CheckRecord, NodeResult, PortVersion, PortVersionStatus, RunRecord, RunStatus, StateStore } from './store.js';
 
 /** The schema holding Tessera's own records, next to the data it describes. */
 export const STATE_SCHEMA = 'tessera_state';
@@ -42,7 +42,13 @@ export class SqlStateStore implements StateStore {
           duration_ms DOUBLE, row_count BIGINT, bytes BIGINT, error VARCHAR);
         CREATE TABLE IF NOT EXISTS ${this.t('port_versions')} (
           port VARCHAR, version INTEGER, run_id INTEGER, table_name VARCHAR, status VARCHAR, is_current BOOLEAN,
-          created_at TIMESTAMP, row_count BIGINT, columns VARCHAR, audit VARCHAR);`);
+          created_at TIMESTAMP, row_count BIGINT, columns VARCHAR, audit VARCHAR);
+        CREATE TABLE IF NOT EXISTS ${this.t('check_results')} (
+          run_id INTEGER, node_id VARCHAR, name VARCHAR, text VARCHAR, type VARCHAR, outcome VARCHAR, value_number DOUBLE,
+          value_text VARCHAR, threshold VARCHAR, message VARCHAR, duration_ms DOUBLE, sample VARCHAR, implied BOOLEAN, measured_at TIMESTAMP);
+        ALTER TABLE ${this.t('node_results')} ADD COLUMN IF NOT EXISTS warnings VARCHAR;
+        ALTER TABLE ${this.t('runs')} ADD COLUMN IF NOT EXISTS kind VARCHAR;
+        CREATE TABLE IF NOT EXISTS ${this.t('metrics')} (run_id INTEGER, node_id VARCHAR, key VARCHAR, value DOUBLE, measured_at TIMESTAMP);`);
       const [row] = await s.query(`SELECT value FROM ${this.t('meta')} WHERE key = 'schema_version'`);
       if (!row) await s.execute(`INSERT INTO ${this.t('meta')} VALUES ('schema_version', '${SCHEMA_VERSION}')`);
       else if (row.value !== String(SCHEMA_VERSION)) {
@@ -51,12 +57,12 @@ export class SqlStateStore implements StateStore {
     });
   }
 
-  async startRun(run: { selector: string; pid: number; nodes: number; startedAt: Date }): Promise<number> {
+  async startRun(run: { selector: string; pid: number; nodes: number; startedAt: Date; kind?: 'run' | 'test' }): Promise<number> {
     const d = this.dialect;
     const [row] = await this.serial((s) =>
-      s.query(`INSERT INTO ${this.t('runs')}
+      s.query(`INSERT INTO ${this.t('runs')} (id, status, started_at, finished_at, selector, pid, nodes, built, published, failed, skipped, row_count, kind)
         SELECT coalesce(max(id), 0) + 1, 'running', ${d.timestamp(run.startedAt)}, NULL, ${d.literal(run.selector)}, ${run.pid},
-               ${run.nodes}, 0, 0, 0, 0, 0
+               ${run.nodes}, 0, 0, 0, 0, 0, ${d.literal(run.kind ?? 'run')}
         FROM ${this.t('runs')} RETURNING id`),
     );
     return Number(row?.id);
@@ -93,9 +99,13 @@ export class SqlStateStore implements StateStore {
         r.rows ?? 'NULL',
         r.bytes ?? 'NULL',
         d.literal(r.error ? JSON.stringify(r.error) : null),
+        d.literal(r.warnings ? JSON.stringify(r.warnings) : null),
       ].join(', '),
     );
-    await this.serial((s) => s.execute(`INSERT INTO ${this.t('node_results')} VALUES (${values.join('), (')})`));
+    await this.serial((s) =>
+      s.execute(`INSERT INTO ${this.t('node_results')} (run_id, node_id, kind, product, status, started_at, duration_ms, row_count, bytes, error, warnings)
+        VALUES (${values.join('), (')})`),
+    );
   }
 
   async runs(options: { limit?: number } = {}): Promise<RunRecord[]> {
@@ -151,6 +161,71 @@ export class SqlStateStore implements StateStore {
     );
   }
 
+  async recordChecks(
+    runId: number,
+    at: Date,
+    checks: readonly CheckRecord[],
+    metrics: readonly { nodeId: string; key: string; value: number }[],
+    session?: Session,
+  ): Promise<void> {
+    const d = this.dialect;
+    const when = d.timestamp(at);
+    await this.serial(async (s) => {
+      if (checks.length > 0) {
+        const rows = checks.map((c) =>
+          [
+            runId,
+            d.literal(c.nodeId),
+            d.literal(c.name),
+            d.literal(c.text),
+            d.literal(c.type),
+            d.literal(c.outcome),
+            typeof c.value === 'number' && Number.isFinite(c.value) ? c.value : 'NULL',
+            d.literal(c.value === null ? null : String(c.value)),
+            d.literal(c.threshold),
+            d.literal(c.message),
+            c.durationMs,
+            d.literal(c.sample ? JSON.stringify(c.sample) : null),
+            d.literal(c.implied),
+            when,
+          ].join(', '),
+        );
+        await s.execute(`INSERT INTO ${this.t('check_results')} VALUES (${rows.join('), (')})`);
+      }
+      const finite = metrics.filter((m) => Number.isFinite(m.value));
+      if (finite.length > 0) {
+        const rows = finite.map((m) => `${runId}, ${d.literal(m.nodeId)}, ${d.literal(m.key)}, ${m.value}, ${when}`);
+        await s.execute(`INSERT INTO ${this.t('metrics')} VALUES (${rows.join('), (')})`);
+      }
+    }, session);
+  }
+
+  async metricHistory(nodeId: string, key: string, limit: number, beforeRun: number): Promise<number[]> {
+    const d = this.dialect;
+    const rows = await this.serial((s) =>
+      s.query(`SELECT value FROM ${this.t('metrics')} WHERE node_id = ${d.literal(nodeId)} AND key = ${d.literal(key)} AND run_id < ${beforeRun}
+        ORDER BY run_id DESC LIMIT ${Math.max(1, Math.floor(limit))}`),
+    );
+    return rows.map((r) => num(r.value));
+  }
+
+  async checkResults(runId: number): Promise<CheckRecord[]> {
+    const rows = await this.serial((s) => s.query(`SELECT * FROM ${this.t('check_results')} WHERE run_id = ${runId} ORDER BY node_id, name`));
+    return rows.map((r) => ({
+      nodeId: text(r.node_id),
+      name: text(r.name),
+      text: text(r.text),
+      type: text(r.type),
+      outcome: text(r.outcome) as CheckOutcome,
+      value: typeof r.value_number === 'number' ? r.value_number : typeof r.value_text === 'string' ? r.value_text : null,
+      threshold: text(r.threshold),
+      message: text(r.message),
+      durationMs: num(r.duration_ms),
+      ...(typeof r.sample === 'string' ? { sample: JSON.parse(r.sample) as Record<string, unknown>[] } : {}),
+      implied: r.implied === true,
+    }));
+  }
+
   async portVersions(port?: string): Promise<PortVersion[]> {
     const where = port === undefined ? '' : `WHERE port = ${this.dialect.literal(port)}`;
     const rows = await this.serial((s) => s.query(`SELECT * FROM ${this.t('port_versions')} ${where} ORDER BY port, version`));
@@ -176,6 +251,7 @@ function toRun(row: Row): RunRecord {
   const finishedAt = utc(row.finished_at);
   return {
     id: num(row.id),
+    kind: row.kind === 'test' ? 'test' : 'run',
     status: text(row.status) as RunStatus,
     startedAt: utc(row.started_at) ?? '',
     ...(finishedAt === undefined ? {} : { finishedAt }),
@@ -202,6 +278,7 @@ function toNodeResult(row: Row): NodeResult {
     ...(row.row_count === null ? {} : { rows: num(row.row_count) }),
     ...(row.bytes === null ? {} : { bytes: num(row.bytes) }),
     ...(typeof row.error === 'string' ? { error: JSON.parse(row.error) as Diagnostic } : {}),
+    ...(typeof row.warnings === 'string' ? { warnings: JSON.parse(row.warnings) as string[] } : {}),
   };
 }
 

@@ -4,20 +4,29 @@ import type { Session } from '../warehouse/index.js';
 export type RunStatus = 'running' | 'success' | 'failed' | 'abandoned';
 export type NodeStatus = 'success' | 'failed' | 'skipped';
 
-export interface RunRecord {
+/** What a run did, in numbers. */
+export interface RunCounts {
+  readonly nodes: number;
+  /** Sources, models and snapshots built. */
+  readonly built: number;
+  /** Ports switched to a new version. */
+  readonly published: number;
+  readonly failed: number;
+  readonly skipped: number;
+  /** Rows of the published versions. */
+  readonly rows: number;
+}
+
+export interface RunRecord extends RunCounts {
   readonly id: number;
+  /** `run` builds and publishes; `test` only checks what is published. */
+  readonly kind: 'run' | 'test';
   readonly status: RunStatus;
   readonly startedAt: string;
   readonly finishedAt?: string;
   /** What was asked for: the selectors, or empty for the whole mesh. */
   readonly selector: string;
   readonly pid: number;
-  readonly nodes: number;
-  readonly built: number;
-  readonly published: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly rows: number;
 }
 
 export interface NodeResult {
@@ -31,6 +40,8 @@ export interface NodeResult {
   readonly bytes?: number;
   /** Why it failed, or for a skipped node which upstream node failed. */
   readonly error?: Diagnostic;
+  /** Built, but with checks at level warn. */
+  readonly warnings?: readonly string[];
 }
 
 /** `published` is serving or kept for rollback; `rejected` failed its audit; `dropped` aged out. */
@@ -54,6 +65,27 @@ export interface PortVersion {
   readonly audit: unknown;
 }
 
+export type CheckOutcome = 'pass' | 'warn' | 'fail' | 'error';
+
+/** One check's result on one node in one run. */
+export interface CheckRecord {
+  readonly nodeId: string;
+  readonly name: string;
+  /** As written, or the contract rule it comes from. */
+  readonly text: string;
+  readonly type: string;
+  readonly outcome: CheckOutcome;
+  /** What was measured: a number, a timestamp, or null when nothing could be. */
+  readonly value: number | string | null;
+  /** The thresholds, as text (`fail when > 0`). */
+  readonly threshold: string;
+  readonly message: string;
+  readonly durationMs: number;
+  /** Up to a few dozen rows showing why it failed. */
+  readonly sample?: readonly Record<string, unknown>[];
+  readonly implied: boolean;
+}
+
 /**
  * Where runs, node results and port versions are recorded. `session` arguments let a
  * caller make a record part of its own transaction (a port's switch and its record
@@ -61,8 +93,8 @@ export interface PortVersion {
  */
 export interface StateStore {
   migrate(): Promise<void>;
-  startRun(run: { selector: string; pid: number; nodes: number; startedAt: Date }): Promise<number>;
-  finishRun(id: number, summary: Omit<RunRecord, 'id' | 'startedAt' | 'finishedAt' | 'selector' | 'pid' | 'nodes'> & { finishedAt: Date }): Promise<void>;
+  startRun(run: { selector: string; pid: number; nodes: number; startedAt: Date; kind?: 'run' | 'test' }): Promise<number>;
+  finishRun(id: number, summary: Omit<RunRecord, 'id' | 'kind' | 'startedAt' | 'finishedAt' | 'selector' | 'pid' | 'nodes'> & { finishedAt: Date }): Promise<void>;
   /** Marks runs left `running` by a process that died as `abandoned`; returns their ids. */
   abandonUnfinishedRuns(): Promise<number[]>;
   recordNodeResults(runId: number, results: readonly NodeResult[]): Promise<void>;
@@ -75,4 +107,9 @@ export interface StateStore {
   setCurrentPortVersion(port: string, version: number, session?: Session): Promise<void>;
   markPortVersionsDropped(port: string, versions: readonly number[], session?: Session): Promise<void>;
   portVersions(port?: string): Promise<PortVersion[]>;
+  /** Check results and the metric values measured (by key, e.g. `row_count`) for a run. */
+  recordChecks(runId: number, at: Date, checks: readonly CheckRecord[], metrics: readonly { nodeId: string; key: string; value: number }[], session?: Session): Promise<void>;
+  /** Values of a metric on a node in earlier runs, newest first. */
+  metricHistory(nodeId: string, key: string, limit: number, beforeRun: number): Promise<number[]>;
+  checkResults(runId: number): Promise<CheckRecord[]>;
 }

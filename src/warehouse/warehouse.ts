@@ -60,6 +60,10 @@ export interface Dialect {
   readFiles?(format: 'csv' | 'parquet' | 'json', path: string, options: Readonly<Record<string, string | number | boolean>>): string;
   /** A one-row query whose column i is the canonical spelling of types[i] (as `columns()` reports types). */
   canonicalTypes(types: readonly string[]): string;
+  /** A boolean expression: the whole text of `expression` matches the regular expression `pattern`. */
+  regexFullMatch(expression: string, pattern: string): string;
+  /** An aggregate: the continuous percentile `fraction` (0–1) of `expression`. */
+  percentile(expression: string, fraction: number): string;
   /** A one-row query: `row_count` of a table and `row_width`, its estimated bytes per row (NULL when unknown). */
   tableStats(schema: string, name: string): string;
 }

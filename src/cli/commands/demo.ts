@@ -1,18 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { runCommand } from './run.js';
+import { positiveInteger } from '../arguments.js';
 
 /** The example mesh shipped with Tessera: dist/cli/commands → examples/grocery. */
 const EXAMPLE = fileURLToPath(new URL('../../../examples/grocery/', import.meta.url));
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return parsed;
-}
 
 export function registerDemo(program: Command, context: CommandContext): void {
   program

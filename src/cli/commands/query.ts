@@ -1,17 +1,12 @@
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { JsonValue, Row } from '../../warehouse/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { printJson, type Output } from '../output.js';
 import type { CommandContext } from './context.js';
 import { openValidMesh } from './open-valid.js';
 import { withWarehouse } from './warehouse-access.js';
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return parsed;
-}
+import { positiveInteger } from '../arguments.js';
 
 export function registerQuery(program: Command, context: CommandContext): void {
   program
@@ -23,14 +18,15 @@ export function registerQuery(program: Command, context: CommandContext): void {
       const opened = await openValidMesh(context);
       if (!opened) return;
       const { WarehouseError } = await import('../../warehouse/index.js');
-      await withWarehouse(context, resolve(context.dir()), opened.mesh, { readOnly: true, command: 'tessera query' }, async (warehouse) => {
+      await withWarehouse(context, resolve(context.dir()), opened.mesh, { readOnly: true, command: 'tessera query' }, async (warehouse, { empty }) => {
         let rows: Row[];
         try {
           rows = await warehouse.query(sql);
         } catch (error) {
           if (!(error instanceof WarehouseError)) throw error;
           context.output.err(`error: ${error.message}`);
-          if (/read-only/i.test(error.message)) context.output.err('hint: `tessera query` only reads; `tessera run` builds and publishes.');
+          if (empty) context.output.err('hint: nothing has been published yet: `tessera run` builds the mesh (`tessera demo` runs the example).');
+          else if (/read-only/i.test(error.message)) context.output.err('hint: `tessera query` only reads; `tessera run` builds and publishes.');
           context.setExit(ExitCode.failed);
           return;
         }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { formatDiagnostic } from '../../diagnostics/index.js';
 import type { RunEvent, RunSummary } from '../../runner/index.js';
 import type { NodeResult } from '../../state/index.js';
@@ -8,18 +8,13 @@ import { paint, printJson, type Output } from '../output.js';
 import type { CommandContext } from './context.js';
 import { openValidMesh } from './open-valid.js';
 import { withWarehouse } from './warehouse-access.js';
+import { positiveInteger } from '../arguments.js';
 
 export interface RunCommandOptions {
   select?: string[];
   threads?: number;
   fullRefresh?: boolean;
   json?: boolean;
-}
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return parsed;
 }
 
 export function registerRun(program: Command, context: CommandContext): void {

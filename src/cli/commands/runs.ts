@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { formatDiagnostic } from '../../diagnostics/index.js';
 import type { NodeResult, RunRecord } from '../../state/index.js';
 import { ExitCode } from '../exit-codes.js';
@@ -7,12 +7,7 @@ import { printJson, type Output } from '../output.js';
 import type { CommandContext } from './context.js';
 import { openValidMesh } from './open-valid.js';
 import { readState, withWarehouse } from './warehouse-access.js';
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return parsed;
-}
+import { positiveInteger } from '../arguments.js';
 
 export function registerRuns(program: Command, context: CommandContext): void {
   const runs = program

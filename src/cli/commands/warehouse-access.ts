@@ -13,22 +13,24 @@ export async function withWarehouse<T>(
   root: string,
   mesh: Mesh,
   options: { readOnly: boolean; command: string },
-  work: (warehouse: Warehouse, path: string) => Promise<T>,
+  work: (warehouse: Warehouse, info: { path: string; empty: boolean }) => Promise<T>,
 ): Promise<T | undefined> {
   const { openMeshWarehouse, WarehouseBusyError } = await import('../../runner/index.js');
+  const { WarehouseError } = await import('../../warehouse/index.js');
   let opened;
   try {
     opened = await openMeshWarehouse(root, mesh.spec, options);
   } catch (error) {
-    if (error instanceof WarehouseBusyError) {
+    if (error instanceof WarehouseBusyError || error instanceof WarehouseError) {
       context.output.err(`error: ${error.message}`);
+      if (error instanceof WarehouseError) context.output.err('hint: the warehouse file cannot be opened; if it is damaged, move it away and run `tessera run` to rebuild it from the sources.');
       context.setExit(ExitCode.failed);
       return undefined;
     }
     throw error;
   }
   try {
-    return await work(opened.warehouse, opened.path);
+    return await work(opened.warehouse, { path: opened.path, empty: opened.empty });
   } finally {
     await opened.release();
   }

@@ -84,6 +84,13 @@ export const duckdbDialect: Dialect = {
     if (types.length === 0) throw new Error('canonicalTypes: no types given');
     return `SELECT ${types.map((type, index) => `typeof(CAST(NULL AS ${checkedType(type)})) AS t${index}`).join(', ')}`;
   },
+  regexFullMatch(expression, pattern) {
+    return `regexp_full_match(CAST(${expression} AS VARCHAR), ${literal(pattern)})`;
+  },
+  percentile(expression, fraction) {
+    if (!(fraction > 0 && fraction < 1)) throw new Error(`percentile: fraction ${fraction} is not between 0 and 1`);
+    return `quantile_cont(${expression}, ${fraction})`;
+  },
   tableStats(schema, name) {
     // DuckDB knows a table's size on disk only after a checkpoint; estimate it from rows × column widths instead.
     const width = `CASE

@@ -1,0 +1,20 @@
+export type {
+  AnomalyCheck,
+  Check,
+  CheckTarget,
+  Comparison,
+  DurationThreshold,
+  FreshnessCheck,
+  Levels,
+  Metric,
+  MetricCheck,
+  MetricKind,
+  ReferenceCheck,
+  SqlCheck,
+  Validity,
+} from './check.js';
+export { parseChecks, type ParsedChecks } from './parse.js';
+export { impliedChecks } from './implied.js';
+export { checkKey, metricKey } from './keys.js';
+export { comparisonHolds, formatComparison, isRange, negateComparison, negateDuration } from './comparison.js';
+export { planChecks, sampleQuery, type CheckPlan, type CheckSource } from './plan.js';
