@@ -153,6 +153,9 @@ describe('checks in tessera run and tessera test', () => {
     const second = await runCli(['run', '--dir', dir, '--json', '--select', 'sales.orders']);
     expect(second.exitCode).toBe(1);
     expect(second.stdout).toContain('row_count is 1 (fail when < 3');
+    const shown = await runCli(['runs', 'show', 'latest', '--dir', dir]);
+    expect(shown.stdout).toMatch(/Checks: \d+ passed, 0 warned, 1 failed/);
+    expect(shown.stdout).toMatch(/✗ row_count: .* row_count is 1/);
     const rows = await runCli(['query', '--dir', dir, '--json', 'select count(*) as n from sales.orders']);
     expect(JSON.parse(rows.stdout)).toMatchObject({ rows: [{ n: 3 }] });
 

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../diagnostics/index.js';
-import type { NodeResult, RunRecord } from '../../state/index.js';
+import type { CheckRecord, NodeResult, RunRecord } from '../../state/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { printJson, type Output } from '../output.js';
 import type { CommandContext } from './context.js';
 import { openValidMesh } from './open-valid.js';
+import { printCheckResults } from './test.js';
 import { readState, withWarehouse } from './warehouse-access.js';
 import { positiveInteger } from '../arguments.js';
 
@@ -38,8 +39,9 @@ export function registerRuns(program: Command, context: CommandContext): void {
           context.setExit(ExitCode.failed);
           return;
         }
-        if (options.json) printJson(context.output, found);
-        else printRun(context.output, found.run, found.nodes);
+        const checks = state ? await state.checkResults(found.run.id) : [];
+        if (options.json) printJson(context.output, { ...found, checks });
+        else printRun(context.output, found.run, found.nodes, checks);
       });
     });
 }
@@ -71,7 +73,7 @@ function printRuns(output: Output, runs: readonly RunRecord[]): void {
   }
 }
 
-function printRun(output: Output, run: RunRecord, nodes: readonly NodeResult[]): void {
+function printRun(output: Output, run: RunRecord, nodes: readonly NodeResult[], checks: readonly CheckRecord[]): void {
   output.out(`Run ${run.id} · ${run.status} · started ${run.startedAt.slice(0, 19).replace('T', ' ')} UTC · ${duration(run)} · selection ${run.selector || '(all)'}`);
   output.out(`${run.built} built, ${run.published} published, ${run.failed} failed, ${run.skipped} skipped · ${run.rows.toLocaleString('en-US')} rows published\n`);
   const width = Math.max(10, ...nodes.map((n) => n.nodeId.length));
@@ -82,4 +84,11 @@ function printRun(output: Output, run: RunRecord, nodes: readonly NodeResult[]):
   const failed = nodes.filter((n) => n.status === 'failed' && n.error);
   if (failed.length > 0) output.out('');
   for (const n of failed) if (n.error) output.out(formatDiagnostic(n.error));
+  const notable = checks.filter((c) => c.outcome !== 'pass');
+  const passed = checks.length - notable.length;
+  if (checks.length > 0) output.out(`\nChecks: ${passed} passed, ${notable.filter((c) => c.outcome === 'warn').length} warned, ${notable.filter((c) => c.outcome !== 'warn').length} failed`);
+  for (const node of [...new Set(notable.map((c) => c.nodeId))]) {
+    output.out(`${node.slice(node.indexOf(':') + 1)}`);
+    printCheckResults(output, notable.filter((c) => c.nodeId === node));
+  }
 }
