@@ -88,7 +88,7 @@ function printRun(output: Output, run: RunRecord, nodes: readonly NodeResult[], 
   const passed = checks.length - notable.length;
   if (checks.length > 0) output.out(`\nChecks: ${passed} passed, ${notable.filter((c) => c.outcome === 'warn').length} warned, ${notable.filter((c) => c.outcome !== 'warn').length} failed`);
   for (const node of [...new Set(notable.map((c) => c.nodeId))]) {
-    output.out(`${node.slice(node.indexOf(':') + 1)}`);
+    output.out(node.slice(node.indexOf(':') + 1));
     printCheckResults(output, notable.filter((c) => c.nodeId === node));
   }
 }
