@@ -167,6 +167,21 @@ describe('checks in tessera run and tessera test', () => {
     expect(sla.stdout).toContain('0 of 4 ports in breach');
   });
 
+  it('checks references across products, after the referenced port is built', async () => {
+    const f = writeFarm();
+    farms.push(f.cleanup);
+    await writePrices(f.dir, [{ product: 'apples', price: 2.5, updatedAt: '2026-11-01 08:00:00' }]);
+    const yaml = (await import('node:fs')).readFileSync(`${f.dir}/products/finance/revenue/product.yaml`, 'utf8');
+    f.write('products/finance/revenue/product.yaml', `${yaml}    checks:\n      - reference(status) in sales.orders(status)\n`);
+    expect((await runCli(['run', '--dir', f.dir])).exitCode).toBe(0);
+    f.write('products/finance/revenue/models/revenue.sql', "select status, count(*) as orders, sum(amount) as amount from sales.orders group by status\nunion all select 'refunded', 0, 0\n");
+    const result = await runCli(['run', '--dir', f.dir, '--json', '--select', 'finance.revenue']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('check `reference(status) in sales.orders(status)` failed: rows without a match is 1');
+    const shown = await runCli(['runs', 'show', 'latest', '--dir', f.dir]);
+    expect(shown.stdout).toContain('"status":"refunded"');
+  });
+
   it('fails a model whose checks fail, and skips what reads it', async () => {
     const f = writeFarm();
     farms.push(f.cleanup);
