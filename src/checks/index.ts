@@ -18,3 +18,4 @@ export { impliedChecks } from './implied.js';
 export { checkKey, metricKey } from './keys.js';
 export { comparisonHolds, formatComparison, isRange, negateComparison, negateDuration } from './comparison.js';
 export { planChecks, sampleQuery, type CheckPlan, type CheckSource } from './plan.js';
+export { metricText } from './one-liner.js';

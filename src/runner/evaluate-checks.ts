@@ -1,4 +1,4 @@
-import { comparisonHolds, formatComparison, planChecks, sampleQuery, type Check, type Comparison, type Levels, type Metric } from '../checks/index.js';
+import { comparisonHolds, formatComparison, metricText, planChecks, sampleQuery, type Check, type Comparison, type Levels } from '../checks/index.js';
 import type { CheckOutcome, CheckRecord, StateStore } from '../state/index.js';
 import type { Dialect, JsonValue, Session } from '../warehouse/index.js';
 
@@ -141,7 +141,7 @@ function judge(check: Exclude<Check, { type: 'anomaly' }>, raw: JsonValue, now: 
   const value = toNumber(raw);
   if (value === null) return { outcome: worst(check.levels), value: null, threshold, message: 'nothing to measure (no rows, or only NULLs)' };
   const outcome = raised(check.levels, value);
-  const measured = check.type === 'metric' ? metricLabel(check.metric) : check.type === 'reference' ? 'rows without a match' : 'failing rows';
+  const measured = check.type === 'metric' ? metricText(check.metric) : check.type === 'reference' ? 'rows without a match' : 'failing rows';
   return { outcome, value, threshold, message: `${measured} is ${formatNumber(value)}${outcome === 'pass' ? '' : ` (${threshold})`}` };
 }
 
@@ -175,20 +175,6 @@ export function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
-function metricLabel(metric: Metric): string {
-  switch (metric.kind) {
-    case 'row_count':
-      return 'row_count';
-    case 'duplicate_count':
-    case 'duplicate_percent':
-      return `${metric.kind}(${metric.columns.join(', ')})`;
-    case 'percentile':
-      return `percentile(${metric.column}, ${metric.fraction})`;
-    default:
-      return `${metric.kind}(${metric.column})`;
-  }
 }
 
 function formatNumber(value: number): string {
