@@ -1,6 +1,6 @@
 import type { ModelNode } from '../compiler/index.js';
 import type { ColumnInfo } from '../warehouse/index.js';
-import { BuildFailure, exec, measure, type BuildContext, type BuildOutcome } from './context.js';
+import { BuildFailure, measure, type BuildContext, type BuildOutcome } from './context.js';
 import { productSchema } from './layout.js';
 import { SELF_NAME } from '../compiler/index.js';
 import { trimModelSql, wrap, type WrappedSql } from './model-sql.js';
@@ -13,12 +13,12 @@ import { trimModelSql, wrap, type WrappedSql } from './model-sql.js';
 export async function buildModel(ctx: BuildContext, node: ModelNode, onWrapped: (w: WrappedSql) => void): Promise<BuildOutcome> {
   const { dialect, session } = ctx;
   const schema = productSchema(node.product);
-  await exec(ctx, session, `SET search_path = ${dialect.literal(schema)}`);
+  await session.execute(`SET search_path = ${dialect.literal(schema)}`);
   const sql = trimModelSql(node.sql);
   if (node.spec?.materialization !== 'incremental') {
     const wrapped = wrap(`CREATE OR REPLACE TABLE ${dialect.table(schema, node.name)} AS `, sql);
     onWrapped(wrapped);
-    await exec(ctx, session, wrapped.statement);
+    await session.execute(wrapped.statement);
     return measure(session, dialect, schema, node.name);
   }
   return buildIncremental(ctx, node, schema, sql, onWrapped);
@@ -35,25 +35,24 @@ async function buildIncremental(ctx: BuildContext, node: ModelNode, schema: stri
     // First run (or a full refresh): the new rows are the table.
     const create = wrap(`CREATE OR REPLACE TABLE ${target} AS `, wrapped.statement);
     onWrapped({ statement: create.statement, prefixLength: create.prefixLength + wrapped.prefixLength });
-    await exec(ctx, session, create.statement);
+    await session.execute(create.statement);
     return measure(session, dialect, schema, node.name);
   }
   const keys = node.spec?.unique_key === undefined ? [] : [node.spec.unique_key].flat();
   // A plain table in the product's schema, created and dropped in one transaction: a crash leaves nothing behind.
   const staged = dialect.table(schema, `${node.name}__tessera_new`);
   return session.transaction(async (tx) => {
-    const txCtx = { ...ctx, session: tx };
     const create = wrap(`CREATE TABLE ${staged} AS `, wrapped.statement);
     onWrapped({ statement: create.statement, prefixLength: create.prefixLength + wrapped.prefixLength });
-    await exec(txCtx, tx, create.statement);
+    await tx.execute(create.statement);
     checkSameColumns(existing, await tx.columns(schema, `${node.name}__tessera_new`), node);
     if (keys.length > 0) {
       const match = keys.map((k) => `${target}.${dialect.ident(k)} IS NOT DISTINCT FROM n.${dialect.ident(k)}`).join(' AND ');
-      await exec(txCtx, tx, `DELETE FROM ${target} WHERE EXISTS (SELECT 1 FROM ${staged} AS n WHERE ${match})`);
+      await tx.execute(`DELETE FROM ${target} WHERE EXISTS (SELECT 1 FROM ${staged} AS n WHERE ${match})`);
     }
     const columns = existing.map((c) => dialect.ident(c.name)).join(', ');
-    await exec(txCtx, tx, `INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${staged}`);
-    await exec(txCtx, tx, `DROP TABLE ${staged}`);
+    await tx.execute(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM ${staged}`);
+    await tx.execute(`DROP TABLE ${staged}`);
     return measure(tx, dialect, schema, node.name);
   });
 }

@@ -1,5 +1,5 @@
 import type { SnapshotNode } from '../compiler/index.js';
-import { BuildFailure, exec, measure, type BuildContext, type BuildOutcome } from './context.js';
+import { BuildFailure, measure, type BuildContext, type BuildOutcome } from './context.js';
 import { productSchema } from './layout.js';
 
 /** Columns a snapshot adds to the rows it keeps (SCD type 2). */
@@ -39,7 +39,7 @@ export async function buildSnapshot(ctx: BuildContext, node: SnapshotNode): Prom
   const opened = `SELECT ${sourceColumns.map((c) => `s.${ident(c)}`).join(', ')}, ${stamp} AS valid_from, CAST(NULL AS TIMESTAMP) AS valid_to, TRUE AS is_current FROM ${source} AS s`;
 
   if ((await session.columns(schema, node.name)).length === 0) {
-    await exec(ctx, session, d.createTableAs(schema, node.name, opened));
+    await session.execute(d.createTableAs(schema, node.name, opened));
     return measure(session, d, schema, node.name);
   }
   const sameKey = keys.map((k) => `s.${ident(k)} = t.${ident(k)}`).join(' AND ');
@@ -48,10 +48,9 @@ export async function buildSnapshot(ctx: BuildContext, node: SnapshotNode): Prom
   // A changed key's old version ends when the new one starts; a deleted key's ends now.
   const closedAt = spec.strategy === 'timestamp' ? `coalesce((SELECT ${stamp} FROM ${source} AS s WHERE ${sameKey}), ${now})` : now;
   return session.transaction(async (tx) => {
-    const txCtx = { ...ctx, session: tx };
-    await exec(txCtx, tx, `UPDATE ${target} AS t SET valid_to = ${closedAt}, is_current = FALSE
+    await tx.execute(`UPDATE ${target} AS t SET valid_to = ${closedAt}, is_current = FALSE
       WHERE t.is_current AND NOT EXISTS (SELECT 1 FROM ${source} AS s WHERE ${unchanged})`);
-    await exec(txCtx, tx, `INSERT INTO ${target} (${columns}, valid_from, valid_to, is_current)
+    await tx.execute(`INSERT INTO ${target} (${columns}, valid_from, valid_to, is_current)
       ${opened} WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE t.is_current AND ${sameKey})`);
     return measure(tx, d, schema, node.name);
   });

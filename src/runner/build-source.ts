@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { SourceNode } from '../compiler/index.js';
-import { BuildFailure, exec, measure, type BuildContext, type BuildOutcome } from './context.js';
+import { BuildFailure, measure, type BuildContext, type BuildOutcome } from './context.js';
 import { productSchema } from './layout.js';
 
 /** Ingests a source's files into the product's schema, replacing the previous copy atomically. */
@@ -12,6 +12,6 @@ export async function buildSource(ctx: BuildContext, node: SourceNode): Promise<
   const path = isAbsolute(node.spec.path) ? node.spec.path : resolve(ctx.root, node.spec.path);
   const reader = dialect.readFiles(node.spec.format, path, node.spec.options ?? {});
   const schema = productSchema(node.product);
-  await exec(ctx, session, dialect.createTableAs(schema, node.name, `SELECT * FROM ${reader}`, { replace: true }));
+  await session.execute(dialect.createTableAs(schema, node.name, `SELECT * FROM ${reader}`, { replace: true }));
   return measure(session, dialect, schema, node.name);
 }

@@ -16,8 +16,6 @@ export interface BuildContext {
   readonly now: Date;
   /** Rebuild incremental models from scratch. */
   readonly fullRefresh: boolean;
-  /** Called with each statement before it runs (the benchmark replays them). */
-  readonly onStatement?: (sql: string) => void;
 }
 
 /** What a built node reports. */
@@ -42,12 +40,6 @@ export class BuildFailure extends Error {
     super(message);
     this.name = 'BuildFailure';
   }
-}
-
-/** Runs statements through the context, so that every statement can be seen. */
-export async function exec(ctx: Pick<BuildContext, 'onStatement'>, session: Session, sql: string): Promise<void> {
-  ctx.onStatement?.(sql);
-  await session.execute(sql);
 }
 
 /** Rows and estimated bytes of a table, in one query. */

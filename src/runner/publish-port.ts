@@ -2,7 +2,7 @@ import type { PortNode } from '../compiler/index.js';
 import type { PortVersion, StateStore } from '../state/index.js';
 import type { Dialect, Session } from '../warehouse/index.js';
 import { auditProblems, auditVersion, type AuditResult } from './audit.js';
-import { BuildFailure, exec, measure, type BuildContext, type BuildOutcome } from './context.js';
+import { BuildFailure, measure, type BuildContext, type BuildOutcome } from './context.js';
 import { KEEP_VERSIONS, productSchema, VERSIONS_SCHEMA, versionTable } from './layout.js';
 
 /**
@@ -18,8 +18,8 @@ export async function buildPort(ctx: BuildContext, node: PortNode): Promise<Buil
   if (!feeding) throw new Error(`port ${port} has no model`);
   const version = await state.nextPortVersion(port);
   const table = versionTable(node.domain, node.table, version);
-  await exec(ctx, session, d.createTableAs(VERSIONS_SCHEMA, table, `SELECT * FROM ${d.table(productSchema(feeding.product), feeding.name)}`, { replace: true }));
-  await exec(ctx, session, `SET search_path = ${d.literal(productSchema(node.product))}`);
+  await session.execute(d.createTableAs(VERSIONS_SCHEMA, table, `SELECT * FROM ${d.table(productSchema(feeding.product), feeding.name)}`, { replace: true }));
+  await session.execute(`SET search_path = ${d.literal(productSchema(node.product))}`);
   const audit = await auditVersion(session, d, state, node, { schema: VERSIONS_SCHEMA, name: table }, { runId: ctx.runId, now: ctx.now });
   const declared = node.spec.columns?.map((c) => c.name);
   const columns = declared ?? audit.columns.map((c) => c.name);
@@ -38,11 +38,11 @@ export async function buildPort(ctx: BuildContext, node: PortNode): Promise<Buil
   if (!audit.passed) {
     await state.recordPortVersion(record);
     await state.recordChecks(ctx.runId, ctx.now, audit.checks.results, audit.checks.metrics);
-    await exec(ctx, session, d.dropTable(VERSIONS_SCHEMA, table));
+    await session.execute(d.dropTable(VERSIONS_SCHEMA, table));
     throw auditFailure(node, audit);
   }
   await session.transaction(async (tx) => {
-    await exec(ctx, tx, d.createView(node.domain, node.table, columns, VERSIONS_SCHEMA, table));
+    await tx.execute(d.createView(node.domain, node.table, columns, VERSIONS_SCHEMA, table));
     await state.recordPortVersion(record, tx);
     await state.recordChecks(ctx.runId, ctx.now, audit.checks.results, audit.checks.metrics, tx);
   });
@@ -67,7 +67,7 @@ async function pruneVersions(ctx: BuildContext, port: string): Promise<void> {
   const old = kept.slice(KEEP_VERSIONS).filter((v) => !v.current);
   if (old.length === 0) return;
   await state.markPortVersionsDropped(port, old.map((v) => v.version));
-  for (const v of old) await exec(ctx, session, d.dropTable(VERSIONS_SCHEMA, v.table));
+  for (const v of old) await session.execute(d.dropTable(VERSIONS_SCHEMA, v.table));
 }
 
 /** Drops version tables no record keeps: left by a run that died between writing and publishing. */

@@ -59,7 +59,10 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
 
   const concurrency = Math.max(1, options.concurrency ?? Math.max(2, availableParallelism()));
   const sessions: Session[] = [];
-  for (let i = 0; i < Math.min(concurrency, Math.max(1, selected.length)); i++) sessions.push(await warehouse.connect());
+  for (let i = 0; i < Math.min(concurrency, Math.max(1, selected.length)); i++) {
+    const session = await warehouse.connect();
+    sessions.push(options.onStatement ? recording(session, options.onStatement) : session);
+  }
   const results: NodeResult[] = [];
   const recorder = new ResultRecorder(state, runId);
   const publishedPorts: { port: string; version: number; rows: number }[] = [];
@@ -89,7 +92,6 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
           runId,
           now,
           fullRefresh: options.fullRefresh ?? false,
-          ...(options.onStatement ? { onStatement: options.onStatement } : {}),
         };
         const startedAt = new Date();
         const t0 = performance.now();
@@ -176,6 +178,25 @@ function checkOrder(graph: MeshGraph, selected: readonly string[]): Map<string, 
     }
   }
   return after;
+}
+
+/** A session that reports every statement it runs (builds, audits, checks), for the benchmark's replay. */
+function recording(session: Session, onStatement: (sql: string) => void): Session {
+  const wrapped: Session = {
+    execute: (sql) => {
+      onStatement(sql);
+      return session.execute(sql);
+    },
+    query: (sql) => {
+      onStatement(sql);
+      return session.query(sql);
+    },
+    transaction: (work) => session.transaction((tx) => work(recording(tx, onStatement))),
+    relations: (schema) => session.relations(schema),
+    columns: (schema, name) => session.columns(schema, name),
+    close: () => session.close(),
+  };
+  return wrapped;
 }
 
 function base(node: MeshNode): Pick<NodeResult, 'nodeId' | 'kind' | 'product'> {
