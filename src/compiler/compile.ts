@@ -361,7 +361,18 @@ class Compiler {
       return undefined;
     }
     if (ref.schema === undefined && name === SELF_NAME) {
-      if (model.spec?.materialization === 'incremental') return undefined;
+      if (model.spec?.materialization === 'incremental') {
+        const columns = model.spec.columns ?? [];
+        if (columns.length === 0 || columns.some((c) => c.type === undefined)) {
+          this.error(
+            'model/self-needs-columns',
+            `Incremental model \`${model.name}\` reads \`${ref.name}\`, its previous result, which does not exist before the first run; its columns are not all declared with a type.`,
+            `List the model's columns with their types under \`models:\` in product.yaml (e.g. \`- { name: order_id, type: BIGINT }\`): the first run reads an empty \`${SELF_NAME}\` with those columns.`,
+            location(),
+          );
+        }
+        return undefined;
+      }
       this.error(
         'ref/self-not-incremental',
         `Model \`${model.name}\` reads \`${ref.name}\`, the name under which an incremental model reads its own previous result; \`${model.name}\` is not incremental.`,

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { MeshGraph, MeshNode } from '../compiler/index.js';
 import type { Mesh } from '../spec/index.js';
-import { SqlStateStore, type NodeResult, type StateStore } from '../state/index.js';
+import { SqlStateStore, STATE_SCHEMA, type NodeResult, type StateStore } from '../state/index.js';
 import type { Session, Warehouse } from '../warehouse/index.js';
 import { buildModel } from './build-model.js';
 import { buildSnapshot } from './build-snapshot.js';
@@ -180,15 +180,22 @@ function checkOrder(graph: MeshGraph, selected: readonly string[]): Map<string, 
   return after;
 }
 
-/** A session that reports every statement it runs (builds, audits, checks), for the benchmark's replay. */
+/**
+ * A session that reports every statement it runs on the data (builds, audits,
+ * checks) for the benchmark's replay; Tessera's own records are left out.
+ */
 function recording(session: Session, onStatement: (sql: string) => void): Session {
+  const own = `"${STATE_SCHEMA}".`;
+  const report = (sql: string): void => {
+    if (!sql.includes(own)) onStatement(sql);
+  };
   const wrapped: Session = {
     execute: (sql) => {
-      onStatement(sql);
+      report(sql);
       return session.execute(sql);
     },
     query: (sql) => {
-      onStatement(sql);
+      report(sql);
       return session.query(sql);
     },
     transaction: (work) => session.transaction((tx) => work(recording(tx, onStatement))),
