@@ -16,7 +16,8 @@ const layers = {
   warehouse: ['diagnostics'],
   state: ['diagnostics', 'warehouse'],
   runner: ['diagnostics', 'spec', 'compiler', 'checks', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state'],
-  cli: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner'],
+  server: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state', 'runner'],
+  cli: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner', 'server'],
 };
 const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance', 'checks'];
 const allLayers = Object.keys(layers);

@@ -11,6 +11,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchema } from './commands/schema.js';
 import { registerScorecard } from './commands/scorecard.js';
+import { registerServe } from './commands/serve.js';
 import { registerSla } from './commands/sla.js';
 import { registerTest } from './commands/test.js';
 import { registerValidate } from './commands/validate.js';
@@ -54,6 +55,7 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     registerRollback,
     registerQuery,
     registerDemo,
+    registerServe,
   ]) register(program, context);
   for (const command of program.commands) {
     command.exitOverride().option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml');

@@ -7,6 +7,7 @@ import { ExitCode, UsageError } from '../exit-codes.js';
 import { paint, printJson, type Output } from '../output.js';
 import type { CommandContext } from './context.js';
 import { openValidMesh } from './open-valid.js';
+import { findServer, runThroughServer } from './remote.js';
 import { withWarehouse } from './warehouse-access.js';
 import { positiveInteger } from '../arguments.js';
 
@@ -35,6 +36,12 @@ export async function runCommand(context: CommandContext, options: RunCommandOpt
   const opened = await openValidMesh(context);
   if (!opened) return undefined;
   const root = resolve(context.dir());
+  const server = await findServer(root);
+  if (server) {
+    const request = { kind: 'run' as const, ...(options.select ? { select: options.select } : {}), ...(options.fullRefresh ? { fullRefresh: true } : {}) };
+    await runThroughServer(context, server, request, { ...(options.json ? { json: true } : {}), print: (result) => { printSummary(context.output, result as RunSummary); } });
+    return undefined;
+  }
   const { runMesh, SelectionError } = await import('../../runner/index.js');
   const selection = [command, ...(options.select ?? [])].join(' ');
   return withWarehouse(context, root, opened.mesh, { readOnly: false, command: selection }, async (warehouse) => {

@@ -6,6 +6,7 @@ import { ExitCode, UsageError } from '../exit-codes.js';
 import { paint, printJson, type Output } from '../output.js';
 import type { CommandContext } from './context.js';
 import { openValidMesh } from './open-valid.js';
+import { findServer, runThroughServer } from './remote.js';
 import { withWarehouse } from './warehouse-access.js';
 
 export function registerTest(program: Command, context: CommandContext): void {
@@ -17,9 +18,15 @@ export function registerTest(program: Command, context: CommandContext): void {
     .action(async (options: { select?: string[]; json?: boolean }) => {
       const opened = await openValidMesh(context);
       if (!opened) return;
+      const root = resolve(context.dir());
+      const server = await findServer(root);
+      if (server) {
+        await runThroughServer(context, server, { kind: 'test', ...(options.select ? { select: options.select } : {}) }, { ...(options.json ? { json: true } : {}), print: (result) => { printTests(context.output, result as TestSummary); } });
+        return;
+      }
       const { testMesh, SelectionError } = await import('../../runner/index.js');
       const command = ['tessera test', ...(options.select ?? [])].join(' ');
-      await withWarehouse(context, resolve(context.dir()), opened.mesh, { readOnly: false, command }, async (warehouse) => {
+      await withWarehouse(context, root, opened.mesh, { readOnly: false, command }, async (warehouse) => {
         let summary: TestSummary;
         try {
           summary = await testMesh({ mesh: opened.mesh, graph: opened.graph, warehouse, ...(options.select ? { select: options.select } : {}) });

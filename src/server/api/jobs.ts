@@ -1,0 +1,90 @@
+/** `POST/GET /api/jobs`: runs and tests queued in the server, and their progress as Server-Sent Events. */
+import type { FastifyInstance } from 'fastify';
+import type { Job, JobKind, ServerContext } from '../context.js';
+import { ApiError, notFound } from './errors.js';
+import { errorResponses, jobBody, jobListSchema, jobParams, jobSchema } from './schemas.js';
+
+interface JobBody {
+  kind: JobKind;
+  select?: string[];
+  fullRefresh?: boolean;
+}
+
+function sse(event: string, data: string): string {
+  // One `data:` line per line of the payload, as the SSE format requires.
+  return `event: ${event}\n${data.split('\n').map((l) => `data: ${l}`).join('\n')}\n\n`;
+}
+
+export function registerJobs(app: FastifyInstance, ctx: ServerContext): void {
+  app.post<{ Body: JobBody }>(
+    '/jobs',
+    { schema: { summary: 'Queue a run or a test', tags: ['jobs'], body: jobBody, response: { 202: jobSchema, ...errorResponses } } },
+    async (request, reply) => {
+      const { kind, select, fullRefresh } = request.body;
+      let job: Job;
+      try {
+        job = ctx.jobs.submit({ kind, ...(select ? { select } : {}), ...(fullRefresh === undefined ? {} : { fullRefresh }), trigger: 'api' });
+      } catch (error) {
+        // The queue refuses work only while the server shuts down: a temporary condition.
+        throw new ApiError(503, 'unavailable', error instanceof Error ? error.message : String(error));
+      }
+      return reply.code(202).send(job);
+    },
+  );
+
+  app.get('/jobs', { schema: { summary: 'Jobs of this server', tags: ['jobs'], response: { 200: jobListSchema, ...errorResponses } } }, () => ({ jobs: ctx.jobs.list() }));
+
+  app.get<{ Params: { id: string } }>(
+    '/jobs/:id',
+    { schema: { summary: 'One job', tags: ['jobs'], params: jobParams, response: { 200: jobSchema, ...errorResponses } } },
+    (request) => {
+      const job = ctx.jobs.get(request.params.id);
+      if (!job) throw notFound(`No job \`${request.params.id}\`.`);
+      return job;
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/jobs/:id/events',
+    {
+      schema: {
+        summary: "A job's log lines as Server-Sent Events (`line`), then `end` with the job",
+        tags: ['jobs'],
+        params: jobParams,
+        produces: ['text/event-stream'],
+        response: { 200: { description: 'text/event-stream', type: 'string' }, 404: errorResponses[404] },
+      },
+    },
+    (request, reply) => {
+      const job = ctx.jobs.get(request.params.id);
+      if (!job) throw notFound(`No job \`${request.params.id}\`.`);
+      // The stream outlives the handler: take the raw response from Fastify.
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      // Lines logged before the client connected come first, so a late client misses nothing.
+      for (const line of job.log) raw.write(sse('line', line));
+      if (job.status === 'success' || job.status === 'failed' || job.status === 'cancelled') {
+        raw.end(sse('end', JSON.stringify(job)));
+        return;
+      }
+      let ended = false;
+      const stop = ctx.jobs.follow(job.id, (event) => {
+        if (ended) return;
+        if (event.line !== undefined) {
+          raw.write(sse('line', event.line));
+          return;
+        }
+        ended = true;
+        raw.end(sse('end', JSON.stringify(event.job)));
+        // Unsubscribe after follow has returned, even if it called us synchronously.
+        queueMicrotask(() => {
+          stop();
+        });
+      });
+      request.raw.on('close', () => {
+        stop();
+      });
+    },
+  );
+}

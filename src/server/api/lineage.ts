@@ -1,0 +1,66 @@
+/** `GET /api/lineage` (products and the ports between them) and a product's node-level lineage. */
+import type { FastifyInstance } from 'fastify';
+import type { MeshNode } from '../../compiler/index.js';
+import type { ServerContext } from '../context.js';
+import { catalogFor } from './catalog.js';
+import { findProduct } from './products.js';
+import { errorResponses, meshLineageSchema, nodeLineageSchema, productParams, productLineageQuery } from './schemas.js';
+import { productHealth, type StateReader } from './status.js';
+
+export function registerLineage(app: FastifyInstance, ctx: ServerContext, reader: StateReader): void {
+  app.get('/lineage', { schema: { summary: 'Product-level lineage', tags: ['lineage'], response: { 200: meshLineageSchema, ...errorResponses } } }, async () => {
+    const catalog = catalogFor(ctx);
+    const status = await reader.status(catalog);
+    const now = Date.now();
+    return {
+      nodes: [...catalog.products.values()].map((entry) => ({
+        id: entry.id,
+        name: entry.product.spec.name,
+        domain: entry.product.spec.domain,
+        owner: entry.owner.id,
+        health: productHealth(entry, status, now).health,
+      })),
+      edges: catalog.edges,
+    };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { level?: 'node' | 'product' } }>(
+    '/products/:id/lineage',
+    {
+      schema: {
+        summary: "A product's node graph with its direct upstream and downstream neighbours",
+        tags: ['lineage'],
+        params: productParams,
+        querystring: productLineageQuery,
+        response: { 200: nodeLineageSchema, ...errorResponses },
+      },
+    },
+    (request) => {
+      const catalog = catalogFor(ctx);
+      const entry = findProduct(catalog, request.params.id);
+      // Node level is the only one with more detail than /api/lineage; `level=product` gives the same graph.
+      const inside = new Set(entry.nodes.map((n) => n.id));
+      const nodes = new Map<string, MeshNode & { external?: boolean }>();
+      const edges: { from: string; to: string }[] = [];
+      for (const node of entry.nodes) nodes.set(node.id, node);
+      for (const node of entry.nodes) {
+        for (const up of node.upstream) {
+          edges.push({ from: up, to: node.id });
+          const other = catalog.graph.nodes.get(up);
+          if (other && !inside.has(up)) nodes.set(up, other);
+        }
+        for (const down of node.downstream) {
+          if (inside.has(down)) continue;
+          edges.push({ from: node.id, to: down });
+          const other = catalog.graph.nodes.get(down);
+          if (other) nodes.set(down, other);
+        }
+      }
+      return {
+        product: entry.id,
+        nodes: [...nodes.values()].map((n) => ({ id: n.id, kind: n.kind, name: n.name, product: n.product, external: !inside.has(n.id) })),
+        edges,
+      };
+    },
+  );
+}

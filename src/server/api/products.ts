@@ -1,0 +1,226 @@
+/** `GET /api/products` (filters and search) and `GET /api/products/:id` (the product page). */
+import type { FastifyInstance } from 'fastify';
+import type { MeshNode } from '../../compiler/index.js';
+import { didYouMean } from '../../diagnostics/index.js';
+import { portAccess } from '../../spec/index.js';
+import { STATE_SCHEMA } from '../../state/index.js';
+import type { ServerContext } from '../context.js';
+import { catalogFor, type Catalog, type ProductEntry } from './catalog.js';
+import { notFound } from './errors.js';
+import { errorResponses, productDetailSchema, productListQuery, productListSchema, productParams } from './schemas.js';
+import { portFreshness, productHealth, text, toCheckResult, utc, type CheckResultRow, type Health, type StateReader, type Status } from './status.js';
+
+interface ListQuery {
+  domain?: string;
+  team?: string;
+  kind?: string;
+  status?: string;
+  health?: Health;
+  q?: string;
+  limit?: number;
+}
+
+/** How many results of a check the product page shows. */
+const HISTORY = 20;
+/** How many recent runs the product page looks at. */
+const RECENT_RUNS = 10;
+
+export function productCard(entry: ProductEntry, status: Status, now: number): Record<string, unknown> {
+  const spec = entry.product.spec;
+  const { health, freshness } = productHealth(entry, status, now);
+  return {
+    id: entry.id,
+    name: spec.name,
+    domain: spec.domain,
+    owner: entry.owner,
+    kind: spec.kind,
+    status: entry.status,
+    ...(spec.description === undefined ? {} : { description: spec.description }),
+    tags: spec.tags ?? [],
+    ports: entry.ports.map((p) => ({ id: `${p.domain}.${p.table}`, name: p.spec.name, table: p.table, version: p.version, deprecated: p.spec.deprecated !== undefined })),
+    health,
+    freshness,
+  };
+}
+
+export function registerProducts(app: FastifyInstance, ctx: ServerContext, reader: StateReader): void {
+  app.get<{ Querystring: ListQuery }>(
+    '/products',
+    { schema: { summary: 'Products, filtered and searched', tags: ['products'], querystring: productListQuery, response: { 200: productListSchema, ...errorResponses } } },
+    async (request) => {
+      const catalog = catalogFor(ctx);
+      const status = await reader.status(catalog);
+      const now = Date.now();
+      const { domain, team, kind, q, limit } = request.query;
+      const wanted = request.query.status;
+      const hits = q === undefined || q.trim() === '' ? undefined : catalog.search.search(q);
+      const candidates = hits ? hits.map((h) => ({ entry: catalog.products.get(h.product), hit: h })) : [...catalog.products.values()].map((entry) => ({ entry, hit: undefined }));
+      const products: Record<string, unknown>[] = [];
+      for (const { entry, hit } of candidates) {
+        if (!entry) continue;
+        const spec = entry.product.spec;
+        if (domain !== undefined && spec.domain !== domain) continue;
+        if (team !== undefined && spec.owner !== team) continue;
+        if (kind !== undefined && spec.kind !== kind) continue;
+        if (wanted !== undefined && entry.status !== wanted) continue;
+        const card = productCard(entry, status, now);
+        if (request.query.health !== undefined && card.health !== request.query.health) continue;
+        products.push(hit ? { ...card, score: hit.score, matches: hit.matches } : card);
+      }
+      return { total: products.length, products: limit === undefined ? products : products.slice(0, limit) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/products/:id',
+    { schema: { summary: 'One product: contract, checks, lineage, runs', tags: ['products'], params: productParams, response: { 200: productDetailSchema, ...errorResponses } } },
+    async (request) => {
+      const catalog = catalogFor(ctx);
+      const entry = findProduct(catalog, request.params.id);
+      const status = await reader.status(catalog);
+      let dynamic = status.perProduct.get(entry.id) as Promise<ProductState> | undefined;
+      if (!dynamic) {
+        dynamic = loadProductState(reader, entry);
+        status.perProduct.set(entry.id, dynamic);
+        dynamic.catch(() => status.perProduct.delete(entry.id));
+      }
+      return productDetail(catalog, entry, status, await dynamic, Date.now());
+    },
+  );
+}
+
+export function findProduct(catalog: Catalog, id: string): ProductEntry {
+  const entry = catalog.products.get(id);
+  if (!entry) throw notFound(`No product \`${id}\`.${didYouMean(id, catalog.products.keys())}`);
+  return entry;
+}
+
+interface ProductState {
+  /** `<node id>\n<check name>` → newest first. */
+  readonly history: ReadonlyMap<string, readonly CheckResultRow[]>;
+  readonly recentRuns: readonly Record<string, unknown>[];
+}
+
+/** The reads one product page needs beyond the per-run status; cached for the run by the caller. */
+async function loadProductState(reader: StateReader, entry: ProductEntry): Promise<ProductState> {
+  const ids = entry.nodes.map((n) => `'${n.id.replaceAll("'", "''")}'`);
+  const product = `'${entry.id.replaceAll("'", "''")}'`;
+  const historyRows =
+    ids.length === 0
+      ? []
+      : await reader.query(`SELECT run_id, node_id, name, outcome, value_number, value_text, threshold, message, measured_at
+          FROM ${STATE_SCHEMA}.check_results WHERE node_id IN (${ids.join(', ')})
+          QUALIFY row_number() OVER (PARTITION BY node_id, name ORDER BY run_id DESC) <= ${HISTORY}
+          ORDER BY node_id, name, run_id DESC`);
+  const history = new Map<string, CheckResultRow[]>();
+  for (const row of historyRows) {
+    const result = toCheckResult(row);
+    const key = `${result.nodeId}\n${result.name}`;
+    const list = history.get(key) ?? [];
+    list.push(result);
+    history.set(key, list);
+  }
+  const runRows = await reader.query(`SELECT * FROM ${STATE_SCHEMA}.node_results
+    WHERE product = ${product} AND run_id IN (SELECT id FROM ${STATE_SCHEMA}.runs ORDER BY id DESC LIMIT ${RECENT_RUNS})
+    ORDER BY run_id DESC, started_at NULLS LAST, node_id`);
+  return { history, recentRuns: runRows.map(nodeResult) };
+}
+
+export function nodeResult(row: Record<string, unknown>): Record<string, unknown> {
+  const r = row as Record<string, Parameters<typeof text>[0]>;
+  const startedAt = utc(r.started_at);
+  return {
+    ...(r.run_id === undefined ? {} : { runId: Number(r.run_id) }),
+    nodeId: text(r.node_id),
+    kind: text(r.kind),
+    product: text(r.product),
+    status: text(r.status),
+    ...(startedAt === undefined ? {} : { startedAt }),
+    durationMs: Number(r.duration_ms ?? 0),
+    ...(typeof r.row_count === 'number' ? { rows: r.row_count } : {}),
+    ...(typeof r.bytes === 'number' ? { bytes: r.bytes } : {}),
+    ...(typeof r.error === 'string' ? { error: JSON.parse(r.error) as unknown } : {}),
+    ...(typeof r.warnings === 'string' ? { warnings: JSON.parse(r.warnings) as unknown } : {}),
+  };
+}
+
+function productDetail(catalog: Catalog, entry: ProductEntry, status: Status, state: ProductState, now: number): Record<string, unknown> {
+  const { product } = entry;
+  const spec = product.spec;
+  const team = catalog.teams.get(spec.owner);
+  const { health, freshness } = productHealth(entry, status, now);
+  const ports = entry.ports.map((port) => {
+    const id = `${port.domain}.${port.table}`;
+    const versions = (status.versions.get(id) ?? []).map((v) => ({ version: v.version, rows: v.rows, createdAt: v.createdAt, runId: v.runId, current: v.current, status: v.status }));
+    const current = versions.find((v) => v.current);
+    const key = port.spec.unique_key;
+    const sla = portFreshness(status, id, now);
+    return {
+      id,
+      node: port.id,
+      name: port.spec.name,
+      table: port.table,
+      version: port.version,
+      description: port.spec.description,
+      model: port.spec.model,
+      access: portAccess(port.spec, catalog.mesh.spec),
+      freshness: port.spec.freshness ?? catalog.mesh.spec.defaults?.freshness,
+      schedule: port.spec.schedule ?? catalog.mesh.spec.defaults?.schedule,
+      ...(key === undefined ? {} : { uniqueKey: typeof key === 'string' ? [key] : key }),
+      tags: port.spec.tags ?? [],
+      deprecation: port.spec.deprecated,
+      columns: port.spec.columns ?? [],
+      current,
+      versions,
+      sla,
+    };
+  });
+  const checks = entry.nodes
+    .filter((n): n is Exclude<MeshNode, { kind: 'feature' }> => n.kind !== 'feature' && n.checks.length > 0)
+    .map((node) => {
+      const latest = new Map((status.checks.get(node.id) ?? []).map((c) => [c.name, c]));
+      return {
+        node: node.id,
+        kind: node.kind,
+        name: node.name,
+        checks: node.checks.map((check) => {
+          const result = latest.get(check.name);
+          return {
+            name: check.name,
+            text: check.text,
+            type: check.type,
+            implied: check.implied === true,
+            description: check.description,
+            latest: result,
+            history: (state.history.get(`${node.id}\n${check.name}`) ?? []).map((h) => ({ runId: h.runId, outcome: h.outcome, value: h.value })),
+          };
+        }),
+      };
+    });
+  const inside = new Set(entry.nodes.map((n) => n.id));
+  return {
+    id: entry.id,
+    name: spec.name,
+    domain: spec.domain,
+    dir: product.dir,
+    description: spec.description,
+    purpose: spec.purpose,
+    kind: spec.kind,
+    status: entry.status,
+    sunset: spec.sunset,
+    tags: spec.tags ?? [],
+    owner: team ?? { id: spec.owner, name: spec.owner },
+    health,
+    freshness,
+    ports,
+    checks,
+    lineage: catalog.lineage(entry.id),
+    features: spec.features ?? [],
+    graph: {
+      nodes: entry.nodes.map((n) => ({ id: n.id, kind: n.kind, name: n.name, product: n.product })),
+      edges: entry.nodes.flatMap((n) => n.upstream.filter((u) => inside.has(u)).map((u) => ({ from: u, to: n.id }))),
+    },
+    recentRuns: state.recentRuns,
+    lint: catalog.lintByProduct.get(entry.id) ?? [],
+  };
+}

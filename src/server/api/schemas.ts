@@ -1,0 +1,321 @@
+/**
+ * JSON schemas of the API's requests and responses. Fastify compiles the response
+ * schemas into serializers (fast and they drop anything not declared, so internal
+ * fields never leak) and @fastify/swagger turns all of them into the OpenAPI
+ * document. Open-ended objects (spec fragments, audits) say `additionalProperties`.
+ */
+
+const str = { type: 'string' } as const;
+const int = { type: 'integer' } as const;
+const num = { type: 'number' } as const;
+const bool = { type: 'boolean' } as const;
+const strings = { type: 'array', items: str } as const;
+const nullableStr = { type: ['string', 'null'] } as const;
+/** Anything JSON: serialized with JSON.stringify as it is. */
+const anyValue = {} as const;
+
+function obj(properties: Record<string, unknown>, required: readonly string[] = [], extra = false): Record<string, unknown> {
+  return { type: 'object', properties, required: [...required], additionalProperties: extra };
+}
+
+function list(items: unknown): Record<string, unknown> {
+  return { type: 'array', items };
+}
+
+export const diagnosticSchema = obj(
+  { code: str, severity: str, message: str, file: nullableStr, line: { type: ['integer', 'null'] }, column: { type: ['integer', 'null'] }, hint: nullableStr },
+  ['code', 'severity', 'message'],
+);
+
+export const errorSchema = obj({ code: str, message: str, diagnostics: list(diagnosticSchema) }, ['code', 'message']);
+
+/** Added to every route's responses so that the documentation lists them. */
+export const errorResponses = { 400: errorSchema, 404: errorSchema, 500: errorSchema, 503: errorSchema };
+
+export const healthEnum = { type: 'string', enum: ['ok', 'warning', 'failing', 'unknown'] } as const;
+
+export const healthzSchema = obj(
+  { status: str, mesh: obj({ broken: bool, loadedAt: str, products: int }, ['broken', 'loadedAt', 'products']), startedAt: str },
+  ['status', 'mesh', 'startedAt'],
+);
+
+const healthCounts = obj({ ok: int, warning: int, failing: int, unknown: int }, ['ok', 'warning', 'failing', 'unknown']);
+
+export const meshSummarySchema = obj(
+  {
+    name: str,
+    description: str,
+    counts: obj({ domains: int, products: int, ports: int, models: int, teams: int }, ['domains', 'products', 'ports', 'models', 'teams']),
+    health: healthCounts,
+    broken: bool,
+    loadedAt: str,
+    latestRun: { type: ['integer', 'null'] },
+    diagnostics: list(diagnosticSchema),
+  },
+  ['name', 'counts', 'health', 'broken', 'loadedAt', 'diagnostics'],
+);
+
+const freshnessSchema = obj({ lastPublished: str, sla: str, breach: bool, reason: str }, ['breach']);
+
+export const productCardSchema = obj(
+  {
+    id: str,
+    name: str,
+    domain: str,
+    owner: obj({ id: str, name: str }, ['id', 'name']),
+    kind: str,
+    status: str,
+    description: str,
+    tags: strings,
+    ports: list(obj({ id: str, name: str, table: str, version: int, deprecated: bool }, ['id', 'name', 'table', 'version', 'deprecated'])),
+    health: healthEnum,
+    freshness: freshnessSchema,
+    score: num,
+    matches: strings,
+  },
+  ['id', 'name', 'domain', 'owner', 'kind', 'status', 'ports', 'health', 'freshness'],
+);
+
+export const productListSchema = obj({ total: int, products: list(productCardSchema) }, ['total', 'products']);
+
+export const productListQuery = obj({
+  domain: str,
+  team: str,
+  kind: str,
+  status: str,
+  health: healthEnum,
+  q: { type: 'string', maxLength: 200 },
+  limit: { type: 'integer', minimum: 1, maximum: 5000 },
+});
+
+const columnSchema = obj(
+  {
+    name: str,
+    type: str,
+    description: str,
+    required: bool,
+    unique: bool,
+    allowed_values: list({ type: ['string', 'number', 'boolean'] }),
+    classification: str,
+    masking: str,
+    tags: strings,
+  },
+  ['name'],
+);
+
+const versionSchema = obj({ version: int, rows: int, createdAt: str, runId: int, current: bool, status: str }, ['version', 'rows', 'createdAt']);
+
+const portSchema = obj(
+  {
+    id: str,
+    node: str,
+    name: str,
+    table: str,
+    version: int,
+    description: str,
+    model: str,
+    access: str,
+    freshness: str,
+    schedule: str,
+    uniqueKey: strings,
+    tags: strings,
+    deprecation: obj({ sunset: str, replaced_by: str, reason: str }, ['sunset']),
+    columns: list(columnSchema),
+    current: versionSchema,
+    versions: list(versionSchema),
+    sla: freshnessSchema,
+  },
+  ['id', 'node', 'name', 'table', 'version', 'access', 'columns', 'versions'],
+);
+
+const checkResultSchema = obj(
+  { runId: int, outcome: str, value: { type: ['number', 'string', 'null'] }, threshold: str, message: str, measuredAt: str },
+  ['runId', 'outcome', 'value'],
+);
+
+const checkSchema = obj(
+  {
+    name: str,
+    text: str,
+    type: str,
+    implied: bool,
+    description: str,
+    latest: checkResultSchema,
+    history: list(obj({ runId: int, outcome: str, value: { type: ['number', 'string', 'null'] } }, ['runId', 'outcome', 'value'])),
+  },
+  ['name', 'text', 'type', 'implied', 'history'],
+);
+
+export const nodeChecksSchema = obj({ node: str, kind: str, name: str, checks: list(checkSchema) }, ['node', 'kind', 'name', 'checks']);
+
+const linkSchema = obj({ product: str, ports: strings, depth: int }, ['product', 'ports', 'depth']);
+
+export const graphNodeSchema = obj({ id: str, kind: str, name: str, product: str, external: bool }, ['id', 'kind', 'name', 'product']);
+export const graphEdgeSchema = obj({ from: str, to: str }, ['from', 'to']);
+
+export const nodeResultSchema = obj(
+  {
+    runId: int,
+    nodeId: str,
+    kind: str,
+    product: str,
+    status: str,
+    startedAt: str,
+    durationMs: num,
+    rows: int,
+    bytes: int,
+    error: anyValue,
+    warnings: strings,
+  },
+  ['nodeId', 'kind', 'product', 'status', 'durationMs'],
+);
+
+const teamSpecFields = {
+  id: str,
+  name: str,
+  description: str,
+  domains: strings,
+  members: list(obj({ name: str, email: str, role: str }, ['name'])),
+  channels: list(obj({ type: str, url: str, path: str }, ['type'])),
+};
+
+export const productDetailSchema = obj(
+  {
+    id: str,
+    name: str,
+    domain: str,
+    dir: str,
+    description: str,
+    purpose: str,
+    kind: str,
+    status: str,
+    sunset: str,
+    tags: strings,
+    owner: obj(teamSpecFields, ['id', 'name']),
+    health: healthEnum,
+    freshness: freshnessSchema,
+    ports: list(portSchema),
+    checks: list(nodeChecksSchema),
+    lineage: obj(
+      {
+        upstream: list(linkSchema),
+        downstream: list(linkSchema),
+        features: list(obj({ feature: str, product: str, type: str, ports: strings }, ['feature', 'product', 'type', 'ports'])),
+      },
+      ['upstream', 'downstream', 'features'],
+    ),
+    features: list(obj({ name: str, type: str, description: str, url: str, inputs: strings }, ['name', 'type'])),
+    graph: obj({ nodes: list(graphNodeSchema), edges: list(graphEdgeSchema) }, ['nodes', 'edges']),
+    recentRuns: list(nodeResultSchema),
+    lint: list(diagnosticSchema),
+  },
+  ['id', 'name', 'domain', 'kind', 'status', 'owner', 'health', 'ports', 'checks', 'lineage', 'graph', 'recentRuns', 'lint'],
+);
+
+export const productParams = obj({ id: { type: 'string', pattern: '^[^.]+\\.[^.]+$' } }, ['id']);
+
+export const productLineageQuery = obj({ level: { type: 'string', enum: ['node', 'product'] } });
+
+export const meshLineageSchema = obj(
+  {
+    nodes: list(obj({ id: str, name: str, domain: str, owner: str, health: healthEnum }, ['id', 'name', 'domain', 'owner', 'health'])),
+    edges: list(obj({ from: str, to: str, ports: strings }, ['from', 'to', 'ports'])),
+  },
+  ['nodes', 'edges'],
+);
+
+export const nodeLineageSchema = obj({ product: str, nodes: list(graphNodeSchema), edges: list(graphEdgeSchema) }, ['product', 'nodes', 'edges']);
+
+export const runSchema = obj(
+  {
+    id: int,
+    kind: str,
+    status: str,
+    startedAt: str,
+    finishedAt: str,
+    selector: str,
+    pid: int,
+    nodes: int,
+    built: int,
+    published: int,
+    failed: int,
+    skipped: int,
+    rows: int,
+  },
+  ['id', 'kind', 'status', 'startedAt', 'selector', 'nodes', 'built', 'published', 'failed', 'skipped', 'rows'],
+);
+
+export const runListQuery = obj({ limit: { type: 'integer', minimum: 1, maximum: 1000, default: 20 } });
+export const runListSchema = obj({ runs: list(runSchema) }, ['runs']);
+export const runParams = obj({ id: { type: 'integer', minimum: 1 } }, ['id']);
+
+export const runDetailSchema = obj(
+  {
+    run: runSchema,
+    nodes: list(nodeResultSchema),
+    checks: list(
+      obj(
+        { nodeId: str, name: str, text: str, type: str, outcome: str, value: { type: ['number', 'string', 'null'] }, threshold: str, message: str, durationMs: num, implied: bool, sample: list({ type: 'object', additionalProperties: true }) },
+        ['nodeId', 'name', 'outcome', 'value'],
+      ),
+    ),
+  },
+  ['run', 'nodes', 'checks'],
+);
+
+const teamScoreSchema = obj(
+  {
+    score: num,
+    grade: str,
+    documentation: obj({ documented: int, documentable: int, ratio: num }, ['documented', 'documentable', 'ratio']),
+    ports: obj({ count: int, withContract: int, withChecks: int }, ['count', 'withContract', 'withChecks']),
+    findings: obj({ errors: int, warnings: int, info: int }, ['errors', 'warnings', 'info']),
+  },
+  ['score', 'grade'],
+);
+
+export const teamSchema = obj(
+  {
+    ...teamSpecFields,
+    declared: bool,
+    products: list(obj({ id: str, score: num, grade: str, health: healthEnum }, ['id', 'health'])),
+    scorecard: teamScoreSchema,
+    failing: list(obj({ product: str, health: healthEnum, reasons: strings }, ['product', 'health', 'reasons'])),
+  },
+  ['id', 'name', 'declared', 'products', 'failing'],
+);
+
+export const teamListSchema = obj({ teams: list(teamSchema) }, ['teams']);
+export const teamParams = obj({ id: str }, ['id']);
+
+export const lintSchema = obj(
+  { counts: obj({ errors: int, warnings: int, info: int }, ['errors', 'warnings', 'info']), findings: list(diagnosticSchema) },
+  ['counts', 'findings'],
+);
+
+export const jobSchema = obj(
+  {
+    id: str,
+    request: obj({ kind: str, select: strings, fullRefresh: bool, trigger: str }, ['kind', 'trigger']),
+    status: str,
+    submittedAt: str,
+    startedAt: str,
+    finishedAt: str,
+    runId: int,
+    log: strings,
+    result: anyValue,
+    error: str,
+  },
+  ['id', 'request', 'status', 'submittedAt', 'log'],
+);
+
+export const jobBody = obj(
+  {
+    kind: { type: 'string', enum: ['run', 'test'] },
+    select: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 100 },
+    fullRefresh: bool,
+  },
+  ['kind'],
+);
+export const jobListSchema = obj({ jobs: list(jobSchema) }, ['jobs']);
+export const jobParams = obj({ id: str }, ['id']);

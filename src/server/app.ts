@@ -1,0 +1,78 @@
+/**
+ * The REST API of `tessera serve`: Fastify with a JSON schema on every route (requests
+ * validated, responses serialized from it, the same schemas published as OpenAPI at
+ * /api/openapi.json and browsable at /api/docs). Errors are always `{ code, message }`.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { ServerContext } from './context.js';
+import { ApiError } from './api/errors.js';
+import { registerJobs } from './api/jobs.js';
+import { registerLineage } from './api/lineage.js';
+import { registerLint } from './api/lint.js';
+import { registerMesh } from './api/mesh.js';
+import { registerProducts } from './api/products.js';
+import { registerRuns } from './api/runs.js';
+import { healthzSchema } from './api/schemas.js';
+import { StateReader } from './api/status.js';
+import { registerTeams } from './api/teams.js';
+
+export interface AppOptions {
+  /** Fastify's logger setting (default off: the CLI prints its own lines). */
+  readonly logger?: boolean | object;
+}
+
+export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false });
+  const reader = new StateReader(ctx);
+  app.addHook('onClose', async () => {
+    await reader.close();
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send({ code: error.code, message: error.message, ...(error.diagnostics ? { diagnostics: error.diagnostics } : {}) });
+    }
+    if (error.validation) return reply.code(400).send({ code: 'bad_request', message: error.message });
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode >= 400 && statusCode < 500) return reply.code(statusCode).send({ code: error.code || 'bad_request', message: error.message });
+    request.log.error(error);
+    // Internals (SQL, paths) stay in the log, not in the answer.
+    return reply.code(500).send({ code: 'internal', message: 'Internal server error; the server log says more.' });
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}.` }));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tessera', description: 'The data mesh: products, contracts, checks, lineage, runs.', version: '1' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/healthz', { schema: { summary: 'Liveness and the state of the loaded mesh', tags: ['server'], response: { 200: healthzSchema } } }, () => {
+    const loaded = ctx.mesh();
+    return {
+      status: 'ok',
+      mesh: { broken: loaded.broken, loadedAt: loaded.loadedAt, products: loaded.mesh?.products.length ?? 0 },
+      startedAt: ctx.startedAt,
+    };
+  });
+
+  await app.register(
+    (api, _options, done) => {
+      api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+      registerMesh(api, ctx, reader);
+      registerProducts(api, ctx, reader);
+      registerLineage(api, ctx, reader);
+      registerRuns(api, ctx);
+      registerTeams(api, ctx, reader);
+      registerLint(api, ctx);
+      registerJobs(api, ctx);
+      done();
+    },
+    { prefix: '/api' },
+  );
+  return app;
+}
