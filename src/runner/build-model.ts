@@ -13,7 +13,7 @@ import { trimModelSql, wrap, type WrappedSql } from './model-sql.js';
 export async function buildModel(ctx: BuildContext, node: ModelNode, onWrapped: (w: WrappedSql) => void): Promise<BuildOutcome> {
   const { dialect, session } = ctx;
   const schema = productSchema(node.product);
-  await session.execute(`SET search_path = ${dialect.literal(schema)}`);
+  await session.execute(dialect.setSearchPath(schema));
   const sql = trimModelSql(node.sql);
   if (node.spec?.materialization !== 'incremental') {
     const wrapped = wrap(`CREATE OR REPLACE TABLE ${dialect.table(schema, node.name)} AS `, sql);

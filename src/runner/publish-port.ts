@@ -19,7 +19,7 @@ export async function buildPort(ctx: BuildContext, node: PortNode): Promise<Buil
   const version = await state.nextPortVersion(port);
   const table = versionTable(node.domain, node.table, version);
   await session.execute(d.createTableAs(VERSIONS_SCHEMA, table, `SELECT * FROM ${d.table(productSchema(feeding.product), feeding.name)}`, { replace: true }));
-  await session.execute(`SET search_path = ${d.literal(productSchema(node.product))}`);
+  await session.execute(d.setSearchPath(productSchema(node.product)));
   const audit = await auditVersion(session, d, state, node, { schema: VERSIONS_SCHEMA, name: table }, { runId: ctx.runId, now: ctx.now });
   const declared = node.spec.columns?.map((c) => c.name);
   const columns = declared ?? audit.columns.map((c) => c.name);

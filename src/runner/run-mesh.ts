@@ -215,7 +215,7 @@ async function build(ctx: BuildContext, node: MeshNode, onWrapped: Parameters<ty
   if (node.kind === 'port' || node.kind === 'feature' || node.checks.length === 0) return outcome;
   // Checks on sources, models and snapshots: `fail` fails the node (and skips what reads it), `warn` does not.
   const d = ctx.dialect;
-  await ctx.session.execute(`SET search_path = ${d.literal(productSchema(node.product))}`);
+  await ctx.session.execute(d.setSearchPath(productSchema(node.product)));
   const checks = await evaluateChecks(ctx.session, d, ctx.state, { nodeId: node.id, table: d.table(productSchema(node.product), node.name), checks: node.checks, runId: ctx.runId, now: ctx.now });
   await ctx.state.recordChecks(ctx.runId, ctx.now, checks.results, checks.metrics);
   if (checks.failed.length > 0) {

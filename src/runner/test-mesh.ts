@@ -49,7 +49,7 @@ export async function testMesh(options: { mesh: Mesh; graph: MeshGraph; warehous
       tested.push({ nodeId: node.id, kind: node.kind, results: [], missing: node.kind === 'port' ? 'never published: `tessera run` publishes it' : 'never built: `tessera run` builds it' });
       continue;
     }
-    await warehouse.execute(`SET search_path = ${d.literal(productSchema(node.product))}`);
+    await warehouse.execute(d.setSearchPath(productSchema(node.product)));
     const outcome = await evaluateChecks(warehouse, d, state, { nodeId: node.id, table: d.table(schema, name), checks: node.checks, runId, now });
     await state.recordChecks(runId, now, outcome.results, outcome.metrics);
     tested.push({ nodeId: node.id, kind: node.kind, table: `${schema}.${name}`, results: outcome.results });

@@ -47,6 +47,8 @@ export interface Dialect {
   /** A TIMESTAMP literal (UTC, no time zone). */
   timestamp(at: Date): string;
   createSchema(schema: string): string;
+  /** Makes bare table names in later statements of the session resolve in `schema`. */
+  setSearchPath(schema: string): string;
   /** CREATE [OR REPLACE] TABLE target AS select. */
   createTableAs(schema: string, name: string, select: string, options?: { readonly replace?: boolean }): string;
   /** CREATE OR REPLACE VIEW with an explicit column list, so the view never gains columns silently. */

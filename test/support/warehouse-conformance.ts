@@ -277,6 +277,19 @@ export function describeWarehouseConformance(name: string, open: () => Promise<W
       }
     });
 
+    it('resolves bare names in the schema set by setSearchPath()', async () => {
+      const schema = await freshSchema('path');
+      await run(`CREATE TABLE ${d.table(schema, 'only_here')} AS SELECT 7 AS x`);
+      // On a session of its own, so that the other tests keep the default path.
+      const session = await warehouse.connect();
+      try {
+        await run(d.setSearchPath(schema), session);
+        expect(await rows('SELECT x FROM only_here', session)).toEqual([{ x: 7 }]);
+      } finally {
+        await session.close();
+      }
+    });
+
     it('measures a table: its rows, and bytes per row that grow with its columns when the engine estimates them', async () => {
       const schema = await freshSchema('stats');
       await run(`CREATE TABLE ${d.table(schema, 'narrow')} AS SELECT 1 AS a UNION ALL SELECT 2 UNION ALL SELECT 3`);

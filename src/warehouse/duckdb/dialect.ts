@@ -57,6 +57,9 @@ export const duckdbDialect: Dialect = {
   createSchema(schema) {
     return `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`;
   },
+  setSearchPath(schema) {
+    return `SET search_path = ${literal(schema)}`;
+  },
   createTableAs(schema, name, select, options) {
     return `CREATE ${options?.replace === true ? 'OR REPLACE ' : ''}TABLE ${table(schema, name)} AS\n${bareSelect(select)}`;
   },
