@@ -1,5 +1,6 @@
 // Lint config. Besides typescript-eslint's rules it holds the architecture:
 // each layer may import only the layers below it, and only through their index.
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /** Layers from the bottom up; a layer may import the ones listed as `may`. */
@@ -52,7 +53,7 @@ const layerRules = Object.entries(layers).map(([layer, may]) => {
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/.peers/**', 'bench/.work/**', 'scratch/**', 'examples/**/data/**', 'coverage/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -64,6 +65,15 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    // The web catalog talks to the server over HTTP only: it must not import server code.
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+(src|test|bench)/', message: 'web/ reaches the server through its HTTP API, not its modules.' }] }],
+    },
+  },
   {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],

@@ -221,6 +221,12 @@ describe('the REST API on the farm', () => {
     const nodes = await get<{ nodes: { id: string; external?: boolean }[]; edges: { from: string; to: string }[] }>(served, '/api/products/finance.revenue/lineage?level=node');
     expect(nodes.body.nodes).toContainEqual(expect.objectContaining({ id: 'port:sales.orders', external: true }));
     expect(nodes.body.edges).toContainEqual({ from: 'port:sales.orders', to: 'model:finance.revenue.revenue' });
+    const products = await get<{ nodes: { id: string; kind: string; external?: boolean }[]; edges: { from: string; to: string }[] }>(served, '/api/products/finance.revenue/lineage?level=product');
+    expect(products.body.nodes).toEqual([
+      expect.objectContaining({ id: 'finance.revenue', kind: 'product', external: false }),
+      expect.objectContaining({ id: 'sales.orders', kind: 'product', external: true }),
+    ]);
+    expect(products.body.edges).toEqual([{ from: 'sales.orders', to: 'finance.revenue' }]);
   });
 
   it('lists runs and shows one; 404 and 400 as JSON', async () => {

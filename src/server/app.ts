@@ -17,10 +17,13 @@ import { registerRuns } from './api/runs.js';
 import { healthzSchema } from './api/schemas.js';
 import { StateReader } from './api/status.js';
 import { registerTeams } from './api/teams.js';
+import { registerWebCatalog, wantsPage } from './web-catalog.js';
 
 export interface AppOptions {
   /** Fastify's logger setting (default off: the CLI prints its own lines). */
   readonly logger?: boolean | object;
+  /** Where the built web catalog is (default dist/web of this package). */
+  readonly webDir?: string;
 }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -41,7 +44,11 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     // Internals (SQL, paths) stay in the log, not in the answer.
     return reply.code(500).send({ code: 'internal', message: 'Internal server error; the server log says more.' });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}.` }));
+  const page = await registerWebCatalog(app, options.webDir);
+  app.setNotFoundHandler((request, reply) => {
+    if (page && wantsPage(request)) return page(request, reply);
+    return reply.code(404).send({ code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}.` });
+  });
 
   await app.register(swagger, {
     openapi: {

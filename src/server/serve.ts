@@ -18,6 +18,8 @@ export interface ServeOptions {
   readonly schedule?: boolean;
   /** Structured logs (pino) to stdout; tests turn them off. */
   readonly logger?: boolean;
+  /** Where the built web catalog is (default dist/web of this package). */
+  readonly webDir?: string;
 }
 
 export interface RunningServer {
@@ -89,7 +91,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   source.watch();
 
-  const app = await buildApp(context, { logger: options.logger ?? true });
+  const app = await buildApp(context, { logger: options.logger ?? true, ...(options.webDir ? { webDir: options.webDir } : {}) });
   const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 4600 });
   writeFileSync(serverNotePath(root), `${JSON.stringify({ pid: process.pid, url: address, startedAt: context.startedAt })}\n`);
 

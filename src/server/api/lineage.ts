@@ -38,7 +38,19 @@ export function registerLineage(app: FastifyInstance, ctx: ServerContext, reader
     (request) => {
       const catalog = catalogFor(ctx);
       const entry = findProduct(catalog, request.params.id);
-      // Node level is the only one with more detail than /api/lineage; `level=product` gives the same graph.
+      if (request.query.level === 'product') {
+        // The product with the products it reads from and the ones that read from it, one step each way.
+        const edges = catalog.edges.filter((e) => e.from === entry.id || e.to === entry.id);
+        const ids = [entry.id, ...new Set(edges.map((e) => (e.from === entry.id ? e.to : e.from)))];
+        return {
+          product: entry.id,
+          nodes: ids.map((id) => {
+            const other = catalog.products.get(id);
+            return { id, kind: 'product', name: other?.product.spec.name ?? id, product: id, external: id !== entry.id };
+          }),
+          edges: edges.map((e) => ({ from: e.from, to: e.to })),
+        };
+      }
       const inside = new Set(entry.nodes.map((n) => n.id));
       const nodes = new Map<string, MeshNode & { external?: boolean }>();
       const edges: { from: string; to: string }[] = [];

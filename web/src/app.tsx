@@ -1,0 +1,126 @@
+/** The catalog's frame: header with navigation and search, and the page for the current route. */
+import { lazy, Suspense, useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { CatalogPage } from './pages/catalog/index.js';
+import { ProductPage } from './pages/product/index.js';
+import { RunPage, RunsPage } from './pages/runs/index.js';
+import { TeamPage, TeamsPage } from './pages/teams/index.js';
+import { Link, navigate, paths, useLocation } from './router.js';
+import { LoadingState } from './ui/loading.js';
+import { useTitle } from './ui/use-title.js';
+
+// The map pulls in xyflow; other pages should not wait for it.
+const MapPage = lazy(() => import('./pages/map/index.js').then((m) => ({ default: m.MapPage })));
+
+function route(path: string): ReactNode {
+  const [, first = '', second] = path.split('/').map((part) => decodeURIComponent(part));
+  if (first === '' || first === 'search') return <CatalogPage />;
+  if (first === 'map' && second === undefined) return <MapPage />;
+  if (first === 'products' && second) return <ProductPage id={second} />;
+  if (first === 'teams' && !second) return <TeamsPage />;
+  if (first === 'teams' && second) return <TeamPage id={second} />;
+  if (first === 'runs' && !second) return <RunsPage />;
+  if (first === 'runs' && second && /^\d+$/.test(second)) return <RunPage id={Number(second)} />;
+  return <NotFound />;
+}
+
+function NotFound(): ReactNode {
+  useTitle('Not found');
+  return (
+    <section>
+      <h1>Nothing here</h1>
+      <p>
+        This address is not a page of the catalog. <Link to={paths.catalog()}>Go to the catalog</Link>.
+      </p>
+    </section>
+  );
+}
+
+function SearchBox(): ReactNode {
+  const { path, query } = useLocation();
+  const current = path === '/' ? (query.get('q') ?? '') : '';
+  const [text, setText] = useState(current);
+  const [shown, setShown] = useState(current);
+  // Navigation (back, a link with ?q=) changes the query: the box follows it.
+  if (shown !== current) {
+    setShown(current);
+    setText(current);
+  }
+  const input = useRef<HTMLInputElement>(null);
+  // "/" focuses the search from anywhere, as on most catalog sites.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const target = event.target as HTMLElement | null;
+      if (event.key !== '/' || target?.closest('input, textarea, select, [contenteditable]')) return;
+      event.preventDefault();
+      input.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+  const submit = (event: SyntheticEvent): void => {
+    event.preventDefault();
+    navigate(paths.catalog(text.trim()));
+  };
+  return (
+    <form role="search" className="header-search" onSubmit={submit}>
+      <label htmlFor="global-search" className="visually-hidden">
+        Search data products
+      </label>
+      <input
+        id="global-search"
+        ref={input}
+        type="search"
+        placeholder="Search products, columns, terms…  ( / )"
+        value={text}
+        autoComplete="off"
+        onChange={(event) => {
+          setText(event.target.value);
+          // Typing on the catalog page filters in place; elsewhere Enter goes there.
+          if (path === '/') navigate(paths.catalog(event.target.value), { replace: true });
+        }}
+      />
+    </form>
+  );
+}
+
+const sections = [
+  { to: paths.catalog(), label: 'Catalog', match: (p: string) => p === '/' || p.startsWith('/products') },
+  { to: paths.map(), label: 'Mesh map', match: (p: string) => p.startsWith('/map') },
+  { to: paths.teams(), label: 'Teams', match: (p: string) => p.startsWith('/teams') },
+  { to: paths.runs(), label: 'Runs', match: (p: string) => p.startsWith('/runs') },
+];
+
+export function App(): ReactNode {
+  const { path } = useLocation();
+  const wide = path.startsWith('/map');
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <Link to={paths.catalog()} className="brand" aria-label="Tessera home">
+          <span className="brand-mark" aria-hidden="true" />
+          Tessera
+        </Link>
+        <nav aria-label="Sections">
+          <ul>
+            {sections.map((section) => (
+              <li key={section.to}>
+                <Link to={section.to} aria-current={section.match(path) ? 'page' : undefined}>
+                  {section.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <SearchBox />
+      </header>
+      <main id="main" className={wide ? 'main-wide' : 'main'} tabIndex={-1}>
+        <Suspense fallback={<LoadingState what="the page" />}>{route(path)}</Suspense>
+      </main>
+    </>
+  );
+}

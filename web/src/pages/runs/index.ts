@@ -1,0 +1,2 @@
+export { RunPage } from './run-page.js';
+export { RunsPage } from './runs-page.js';

@@ -1,0 +1,2 @@
+export { TeamPage } from './team-page.js';
+export { TeamsPage } from './teams-page.js';

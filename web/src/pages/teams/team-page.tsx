@@ -1,0 +1,7 @@
+import type { ReactNode } from 'react';
+import { useTitle } from '../../ui/use-title.js';
+
+export function TeamPage({ id }: { id: string }): ReactNode {
+  useTitle(id);
+  return <h1>{id}</h1>;
+}
