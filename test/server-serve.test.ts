@@ -70,6 +70,7 @@ describe('tessera serve', () => {
       [2, 'test', 'success'],
       [1, 'run', 'success'],
     ]);
+    expect(server.context.jobs.list().map((j) => j.request.trigger)).toEqual(['cli', 'cli']);
   }, 30_000);
 
   it('reloads the mesh when a file changes, and reports a broken edit instead of crashing', async () => {

@@ -3,3 +3,4 @@ export { startServer, serverNotePath, type RunningServer, type ServeOptions } fr
 export { SerialJobQueue, type JobRunner } from './jobs.js';
 export { missedSince, productSchedules, upstreamProducts, Scheduler, type ProductSchedule } from './scheduler.js';
 export { buildApp, type AppOptions } from './app.js';
+export { webCatalogBuilt } from './web-catalog.js';

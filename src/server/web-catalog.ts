@@ -12,11 +12,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 /** Two levels up from src/server/ and from dist/server/ is the package root either way. */
 export const webCatalogDir = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
+export function webCatalogBuilt(dir = webCatalogDir): boolean {
+  return existsSync(join(dir, 'index.html'));
+}
+
 /** Registers the catalog's files and returns the handler for page addresses, or undefined when the catalog is not built. */
 export async function registerWebCatalog(app: FastifyInstance, dir = webCatalogDir): Promise<((request: FastifyRequest, reply: FastifyReply) => FastifyReply) | undefined> {
-  const indexFile = join(dir, 'index.html');
-  if (!existsSync(indexFile)) return undefined;
-  const index = readFileSync(indexFile);
+  if (!webCatalogBuilt(dir)) return undefined;
+  const index = readFileSync(join(dir, 'index.html'));
   await app.register(fastifyStatic, {
     root: dir,
     index: false,
@@ -31,5 +34,6 @@ export async function registerWebCatalog(app: FastifyInstance, dir = webCatalogD
 
 export function wantsPage(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0] ?? '';
-  return request.method === 'GET' && !path.startsWith('/api/') && path !== '/api' && !/\.[a-z0-9]+$/i.test(path) && (request.headers.accept ?? '').includes('text/html');
+  // Page addresses may contain dots (/products/sales.orders), so files are told apart by folder, not by extension.
+  return request.method === 'GET' && !/^\/(api|assets)(\/|$)/.test(path) && (request.headers.accept ?? '').includes('text/html');
 }

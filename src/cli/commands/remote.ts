@@ -36,7 +36,7 @@ export async function runThroughServer(
 ): Promise<void> {
   const { output } = context;
   if (!options.json) output.err(`The warehouse belongs to \`tessera serve\` (${url}): submitting the ${request.kind} there.`);
-  const submitted = await fetch(`${url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+  const submitted = await fetch(`${url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, trigger: 'cli' }) });
   if (!submitted.ok) {
     output.err(`error: the server refused the ${request.kind}: ${await submitted.text()}`);
     context.setExit(ExitCode.failed);

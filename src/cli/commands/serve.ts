@@ -14,7 +14,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     .option('--no-schedule', 'do not run ports on their cron schedules')
     .action(async (options: { host: string; port: number; schedule: boolean }) => {
       if (!(await openValidMesh(context))) return;
-      const { startServer } = await import('../../server/index.js');
+      const { startServer, webCatalogBuilt } = await import('../../server/index.js');
       const { WarehouseBusyError } = await import('../../runner/index.js');
       let server;
       try {
@@ -25,7 +25,8 @@ export function registerServe(program: Command, context: CommandContext): void {
         context.setExit(ExitCode.failed);
         return;
       }
-      context.output.err(`Tessera serves ${context.dir()} at ${server.url} (API docs: ${server.url}/api/docs). Ctrl-C stops it after the running job.`);
+      const catalog = webCatalogBuilt() ? `the web catalog at ${server.url}/` : 'no web catalog (dist/web is not built: `npm run build`)';
+      context.output.err(`Tessera serves ${context.dir()}: ${catalog}, the API at ${server.url}/api (docs: ${server.url}/api/docs). Ctrl-C stops it after the running job.`);
       const running = server;
       await new Promise<void>((done) => {
         const stop = (): void => {

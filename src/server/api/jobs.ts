@@ -8,6 +8,7 @@ interface JobBody {
   kind: JobKind;
   select?: string[];
   fullRefresh?: boolean;
+  trigger?: 'api' | 'cli';
 }
 
 function sse(event: string, data: string): string {
@@ -20,10 +21,10 @@ export function registerJobs(app: FastifyInstance, ctx: ServerContext): void {
     '/jobs',
     { schema: { summary: 'Queue a run or a test', tags: ['jobs'], body: jobBody, response: { 202: jobSchema, ...errorResponses } } },
     async (request, reply) => {
-      const { kind, select, fullRefresh } = request.body;
+      const { kind, select, fullRefresh, trigger = 'api' } = request.body;
       let job: Job;
       try {
-        job = ctx.jobs.submit({ kind, ...(select ? { select } : {}), ...(fullRefresh === undefined ? {} : { fullRefresh }), trigger: 'api' });
+        job = ctx.jobs.submit({ kind, ...(select ? { select } : {}), ...(fullRefresh === undefined ? {} : { fullRefresh }), trigger });
       } catch (error) {
         // The queue refuses work only while the server shuts down: a temporary condition.
         throw new ApiError(503, 'unavailable', error instanceof Error ? error.message : String(error));

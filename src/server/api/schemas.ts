@@ -314,6 +314,8 @@ export const jobBody = obj(
     kind: { type: 'string', enum: ['run', 'test'] },
     select: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 100 },
     fullRefresh: bool,
+    // `schedule` is the server's own: a client says whether it is a terminal or not.
+    trigger: { type: 'string', enum: ['api', 'cli'], default: 'api' },
   },
   ['kind'],
 );
