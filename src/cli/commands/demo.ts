@@ -30,5 +30,6 @@ export function registerDemo(program: Command, context: CommandContext): void {
       output.out(`  npx tessera query${flag} "select hub_id, count(*) as orders, sum(total_amount) as revenue from commerce.orders group by 1 order by 1"`);
       output.out(`  npx tessera query${flag} "select * from delivery.vehicles limit 5"`);
       output.out(`See what ran: npx tessera runs${flag} · npx tessera runs show latest${flag}`);
+      output.out(`Browse the catalog (products, contracts, checks, lineage, runs): npx tessera serve${flag}, then open http://127.0.0.1:4600/`);
     });
 }

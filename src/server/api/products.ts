@@ -1,12 +1,13 @@
 /** `GET /api/products` (filters and search) and `GET /api/products/:id` (the product page). */
 import type { FastifyInstance } from 'fastify';
 import type { MeshNode } from '../../compiler/index.js';
-import { didYouMean } from '../../diagnostics/index.js';
+import { didYouMean, diagnosticToJson, type Diagnostic } from '../../diagnostics/index.js';
 import { portAccess } from '../../spec/index.js';
 import { STATE_SCHEMA } from '../../state/index.js';
 import type { ServerContext } from '../context.js';
 import { catalogFor, type Catalog, type ProductEntry } from './catalog.js';
 import { notFound } from './errors.js';
+import { publicTeam } from './public-team.js';
 import { errorResponses, productDetailSchema, productListQuery, productListSchema, productParams } from './schemas.js';
 import { portFreshness, productHealth, text, toCheckResult, utc, type CheckResultRow, type Health, type StateReader, type Status } from './status.js';
 
@@ -139,7 +140,7 @@ export function nodeResult(row: Record<string, unknown>): Record<string, unknown
     durationMs: Number(r.duration_ms ?? 0),
     ...(typeof r.row_count === 'number' ? { rows: r.row_count } : {}),
     ...(typeof r.bytes === 'number' ? { bytes: r.bytes } : {}),
-    ...(typeof r.error === 'string' ? { error: JSON.parse(r.error) as unknown } : {}),
+    ...(typeof r.error === 'string' ? { error: diagnosticToJson(JSON.parse(r.error) as Diagnostic) } : {}),
     ...(typeof r.warnings === 'string' ? { warnings: JSON.parse(r.warnings) as unknown } : {}),
   };
 }
@@ -209,7 +210,7 @@ function productDetail(catalog: Catalog, entry: ProductEntry, status: Status, st
     status: entry.status,
     sunset: spec.sunset,
     tags: spec.tags ?? [],
-    owner: team ?? { id: spec.owner, name: spec.owner },
+    owner: team ? publicTeam(team) : { id: spec.owner, name: spec.owner },
     health,
     freshness,
     ports,

@@ -1,5 +1,6 @@
 /** `GET /api/runs` and `GET /api/runs/:id`: the state store's runs. */
 import type { FastifyInstance } from 'fastify';
+import { diagnosticToJson } from '../../diagnostics/index.js';
 import type { ServerContext } from '../context.js';
 import { notFound } from './errors.js';
 import { errorResponses, runDetailSchema, runListQuery, runListSchema, runParams } from './schemas.js';
@@ -18,7 +19,9 @@ export function registerRuns(app: FastifyInstance, ctx: ServerContext): void {
       const found = await ctx.state.run(request.params.id);
       if (!found) throw notFound(`No run ${request.params.id}.`);
       const checks = await ctx.state.checkResults(request.params.id);
-      return { run: found.run, nodes: found.nodes, checks };
+      // Errors as the API's flat diagnostic (file, line, column), like everywhere else.
+      const nodes = found.nodes.map((n) => (n.error ? { ...n, error: diagnosticToJson(n.error) } : n));
+      return { run: found.run, nodes, checks };
     },
   );
 }

@@ -164,7 +164,7 @@ export const nodeResultSchema = obj(
     durationMs: num,
     rows: int,
     bytes: int,
-    error: anyValue,
+    error: diagnosticSchema,
     warnings: strings,
   },
   ['nodeId', 'kind', 'product', 'status', 'durationMs'],
@@ -278,7 +278,7 @@ export const teamSchema = obj(
   {
     ...teamSpecFields,
     declared: bool,
-    products: list(obj({ id: str, score: num, grade: str, health: healthEnum }, ['id', 'health'])),
+    products: list(obj({ id: str, name: str, score: num, grade: str, health: healthEnum }, ['id', 'name', 'health'])),
     scorecard: teamScoreSchema,
     failing: list(obj({ product: str, health: healthEnum, reasons: strings }, ['product', 'health', 'reasons'])),
   },

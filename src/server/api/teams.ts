@@ -4,6 +4,7 @@ import { didYouMean } from '../../diagnostics/index.js';
 import type { ServerContext } from '../context.js';
 import { catalogFor, type Catalog } from './catalog.js';
 import { notFound } from './errors.js';
+import { publicTeam } from './public-team.js';
 import { errorResponses, teamListSchema, teamParams, teamSchema } from './schemas.js';
 import { productHealth, type StateReader, type Status } from './status.js';
 
@@ -24,12 +25,12 @@ function team(catalog: Catalog, status: Status, id: string, now: number): Record
     if (entry.owner.id !== id) continue;
     const { health, reasons } = productHealth(entry, status, now);
     const ps = productScores.get(entry.id);
-    products.push({ id: entry.id, health, ...(ps ? { score: ps.score, grade: ps.grade } : {}) });
+    products.push({ id: entry.id, name: entry.product.spec.name, health, ...(ps ? { score: ps.score, grade: ps.grade } : {}) });
     if (health === 'failing' || health === 'warning') failing.push({ product: entry.id, health, reasons });
   }
   // Failing before warning, so the first line is the one to act on.
   failing.sort((a, b) => Number(b.health === 'failing') - Number(a.health === 'failing'));
-  return { ...(spec ?? { id, name: id }), declared: spec !== undefined, products, scorecard: score, failing };
+  return { ...(spec ? publicTeam(spec) : { id, name: id }), declared: spec !== undefined, products, scorecard: score, failing };
 }
 
 export function registerTeams(app: FastifyInstance, ctx: ServerContext, reader: StateReader): void {

@@ -168,7 +168,7 @@ export interface NodeResult {
   durationMs: number;
   rows?: number;
   bytes?: number;
-  error?: unknown;
+  error?: Diagnostic;
   warnings?: string[];
 }
 
@@ -266,7 +266,7 @@ export interface Team {
   members?: TeamMember[];
   channels?: TeamChannel[];
   declared: boolean;
-  products: { id: string; score?: number; grade?: string; health: Health }[];
+  products: { id: string; name: string; score?: number; grade?: string; health: Health }[];
   scorecard?: TeamScore;
   failing: { product: string; health: Health; reasons?: string[] }[];
 }

@@ -1,7 +1,117 @@
+/** Recent runs and tests, newest first, and a button to start one. */
 import type { ReactNode } from 'react';
+import { useApi } from '../../api/client.js';
+import type { Run } from '../../api/types.js';
+import { Link, paths } from '../../router.js';
+import { formatAgo, formatCount, formatDateTime, formatDuration } from '../../ui/format.js';
+import { WhenLoaded } from '../../ui/loading.js';
 import { useTitle } from '../../ui/use-title.js';
+import { elapsedMs } from './node-text.js';
+import { JobProgress, RunNowButton, RunNowHelp } from './run-now.js';
+import { RunStatus } from './run-status.js';
+import { useJob } from './use-job.js';
+import { usePollWhile, useRefreshKey } from './use-refresh.js';
+import './runs.css';
+
+const LIMIT = 50;
 
 export function RunsPage(): ReactNode {
   useTitle('Runs');
-  return <h1>Runs</h1>;
+  const { key, refresh } = useRefreshKey();
+  const loaded = useApi<{ runs: Run[] }>(`/api/runs?limit=${LIMIT}`, key);
+  const job = useJob('run', refresh);
+  // A run started elsewhere (the scheduler, a terminal) shows as running: follow it to its end.
+  usePollWhile(loaded.state === 'ready' && loaded.data.runs.some((run) => run.status === 'running'), 3000, refresh);
+  return (
+    <div className="stack">
+      <header className="page-header">
+        <div>
+          <h1>Runs</h1>
+          <p className="subtitle">The {LIMIT} most recent runs and tests, newest first.</p>
+        </div>
+        <div className="run-now">
+          <RunNowButton state={job.state} start={job.start} />
+          <RunNowHelp />
+        </div>
+      </header>
+      <JobProgress state={job.state} />
+      <WhenLoaded loaded={loaded} what="runs">
+        {(data) => <RunsTable runs={data.runs} />}
+      </WhenLoaded>
+    </div>
+  );
+}
+
+function RunsTable({ runs }: { runs: readonly Run[] }): ReactNode {
+  if (runs.length === 0) {
+    return (
+      <p className="panel muted">
+        No runs yet. Press <strong>Run now</strong>, or run <code>tessera run</code> in the mesh's folder.
+      </p>
+    );
+  }
+  return (
+    <div className="panel run-table-scroll">
+      <table className="runs-table">
+        <caption className="visually-hidden">Recent runs, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Status</th>
+            <th scope="col">Selector</th>
+            <th scope="col">Started</th>
+            <th scope="col" className="num">
+              Duration
+            </th>
+            <th scope="col" className="num">
+              Built
+            </th>
+            <th scope="col" className="num">
+              Published
+            </th>
+            <th scope="col" className="num">
+              Failed
+            </th>
+            <th scope="col" className="num">
+              Skipped
+            </th>
+            <th scope="col" className="num">
+              Rows
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => {
+            const took = elapsedMs(run.startedAt, run.finishedAt);
+            return (
+              <tr key={run.id} data-run={run.id}>
+                <th scope="row">
+                  <Link to={paths.run(run.id)}>#{run.id}</Link>
+                </th>
+                <td>
+                  <span className="pill">{run.kind}</span>
+                </td>
+                <td>
+                  <RunStatus status={run.status} />
+                </td>
+                <td>{run.selector ? <code>{run.selector}</code> : <span className="muted">whole mesh</span>}</td>
+                <td>
+                  <time dateTime={run.startedAt} title={formatDateTime(run.startedAt)}>
+                    {formatAgo(run.startedAt)}
+                  </time>
+                </td>
+                <td className="num">{took === undefined ? '–' : formatDuration(took)}</td>
+                <td className="num">{formatCount(run.built)}</td>
+                <td className="num">{formatCount(run.published)}</td>
+                <td className={run.failed > 0 ? 'num run-count-failing' : 'num'}>{formatCount(run.failed)}</td>
+                <td className="num">{formatCount(run.skipped)}</td>
+                <td className="num">{formatCount(run.rows)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
 }
