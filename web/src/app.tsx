@@ -77,8 +77,14 @@ function SearchBox(): ReactNode {
         autoComplete="off"
         onChange={(event) => {
           setText(event.target.value);
-          // Typing on the catalog page filters in place; elsewhere Enter goes there.
-          if (path === '/') navigate(paths.catalog(event.target.value), { replace: true });
+          // Typing on the catalog page searches in place, keeping its filters; elsewhere Enter goes there.
+          if (path === '/') {
+            const next = new URLSearchParams(window.location.search);
+            if (event.target.value) next.set('q', event.target.value);
+            else next.delete('q');
+            const search = next.toString();
+            navigate(search ? `/?${search}` : '/', { replace: true });
+          }
         }}
       />
     </form>

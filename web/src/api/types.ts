@@ -128,7 +128,7 @@ export interface Check {
   implied: boolean;
   description?: string;
   latest?: CheckResult;
-  /** Oldest first. */
+  /** Newest first. */
   history: { runId: number; outcome: string; value: CheckValue }[];
 }
 

@@ -1,7 +1,110 @@
-import type { ReactNode } from 'react';
+/**
+ * `/`: search and browse the products. The URL holds the view (the header's search box
+ * writes `?q=`, the filters their own keys); every change asks the API again, which
+ * answers from its index in milliseconds, so nothing is debounced.
+ */
+import { useMemo, type ReactNode } from 'react';
+import { useApi } from '../../api/client.js';
+import type { MeshSummary, ProductList } from '../../api/types.js';
+import { Link, useLocation } from '../../router.js';
+import { formatCount } from '../../ui/format.js';
+import { ErrorState, LoadingState } from '../../ui/loading.js';
 import { useTitle } from '../../ui/use-title.js';
+import { FilterBar, filterOptions } from './filter-bar.js';
+import { wordPattern } from './highlight.js';
+import { MeshSummaryStrip } from './mesh-summary.js';
+import { sortProducts } from './order.js';
+import { ResultList } from './result-list.js';
+import { useLastReady } from './use-last-ready.js';
+import { hasFilters, productsPath, queryWords, readView, sortOf, viewHref, type CatalogView } from './view.js';
+import './catalog.css';
+
+const ALL_PRODUCTS = '/api/products';
 
 export function CatalogPage(): ReactNode {
-  useTitle('CatalogPage');
-  return <h1>CatalogPage</h1>;
+  const { query } = useLocation();
+  const view = readView(query);
+  const q = view.q.trim();
+  useTitle(q ? `Search: ${q}` : 'Catalog');
+
+  const mesh = useApi<MeshSummary>('/api/mesh');
+  // The unfiltered list gives the filters their options; with no filter it is the result too.
+  const all = useApi<ProductList>(ALL_PRODUCTS);
+  const path = productsPath(view);
+  const filtered = useApi<ProductList>(path === ALL_PRODUCTS ? undefined : path);
+  const results = useLastReady(path === ALL_PRODUCTS ? all : filtered);
+
+  const allProducts = all.state === 'ready' ? all.data.products : undefined;
+  const options = useMemo(() => (allProducts ? filterOptions(allProducts) : undefined), [allProducts]);
+  const sort = sortOf(view);
+  const found = results.data?.products;
+  const sorted = useMemo(() => (found ? sortProducts(found, sort) : undefined), [found, sort]);
+  const pattern = useMemo(() => wordPattern(queryWords(q)), [q]);
+
+  return (
+    <div className="catalog">
+      <div className="page-header">
+        <div>
+          <h1>Data products</h1>
+          <p className="subtitle">Search by name, description, port, column or glossary term; narrow down by domain, team, kind or health.</p>
+        </div>
+      </div>
+      <MeshSummaryStrip mesh={mesh} view={view} />
+      <FilterBar view={view} options={options} />
+      <section aria-labelledby="results-heading" className="catalog-results">
+        <h2 id="results-heading" className="visually-hidden">
+          Results
+        </h2>
+        <ResultCount view={view} total={results.data?.total} pending={results.pending} />
+        {results.error ? (
+          <ErrorState error={results.error} />
+        ) : sorted === undefined ? (
+          <LoadingState what="products" />
+        ) : sorted.length === 0 ? (
+          <NoResults view={view} />
+        ) : (
+          <ResultList products={sorted} pattern={pattern} busy={results.pending} />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function ResultCount({ view, total, pending }: { view: CatalogView; total: number | undefined; pending: boolean }): ReactNode {
+  const q = view.q.trim();
+  let text = '';
+  if (total !== undefined) {
+    const products = `${formatCount(total)} product${total === 1 ? '' : 's'}`;
+    if (q) text = `${products} match${total === 1 ? 'es' : ''} “${q}”`;
+    else text = hasFilters(view) ? `${products} match${total === 1 ? 'es' : ''} the filters` : products;
+  }
+  return (
+    // Announced as it changes, so that a screen reader hears the outcome of typing.
+    <p className="result-count" role="status" aria-live="polite" aria-busy={pending}>
+      {text}
+    </p>
+  );
+}
+
+function NoResults({ view }: { view: CatalogView }): ReactNode {
+  const q = view.q.trim();
+  const filtered = hasFilters(view);
+  return (
+    <div className="panel empty">
+      <h3>No product matches{q ? ` “${q}”` : ''}</h3>
+      <ul>
+        {q && <li>Words match the start of names, columns, ports, tags and glossary terms: try fewer words or a shorter one.</li>}
+        {filtered && (
+          <li>
+            <Link to={viewHref({ ...view, filters: {} })}>Search without the filters</Link>
+          </li>
+        )}
+        {q && (
+          <li>
+            <Link to={viewHref({ ...view, q: '' })}>Browse every product{filtered ? ' with these filters' : ''}</Link>
+          </li>
+        )}
+      </ul>
+    </div>
+  );
 }
