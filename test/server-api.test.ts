@@ -50,6 +50,11 @@ class FakeJobs implements JobQueue {
     };
   }
 
+  /** Its jobs never touch the state store. */
+  onChange(): () => void {
+    return () => undefined;
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
@@ -180,6 +185,23 @@ describe('the REST API on the farm', () => {
     expect(none.body.products).toEqual([]);
   });
 
+  it("pages results and counts each filter's options under the other filters", async () => {
+    type Page = { total: number; offset: number; limit: number; products: Card[]; facets: Record<string, { value: string; label: string; count: number }[]> };
+    const counted = (options: { value: string; count: number }[] | undefined): Record<string, number> => Object.fromEntries((options ?? []).map((o) => [o.value, o.count]));
+    const page = await get<Page>(served, '/api/products?limit=1&offset=1');
+    expect(page.body).toMatchObject({ total: 3, offset: 1, limit: 1 });
+    expect(page.body.products.map((p) => p.id)).toEqual(['lab.trials']);
+    expect(counted(page.body.facets.domain)).toEqual({ finance: 1, lab: 1, sales: 1 });
+    expect(counted(page.body.facets.health)).toEqual({ ok: 3 });
+    expect(page.body.facets.team).toContainEqual({ value: 'sales-team', label: 'Sales', count: 1 });
+    const sales = await get<Page>(served, '/api/products?domain=sales');
+    // Choosing a domain keeps the other domains as options, and narrows the other facets.
+    expect(counted(sales.body.facets.domain)).toEqual({ finance: 1, lab: 1, sales: 1 });
+    expect(counted(sales.body.facets.team)).toEqual({ 'sales-team': 1 });
+    expect((await get<Page>(served, '/api/products')).body.limit).toBe(50);
+    expect((await get(served, '/api/products?offset=-1')).status).toBe(400);
+  });
+
   it('searches by column name, saying what matched, and ranks a name match first', async () => {
     const byColumn = await get<{ products: Card[] }>(served, '/api/products?q=customer_id');
     expect(byColumn.body.products.map((p) => p.id)).toEqual(['sales.orders']);
@@ -290,6 +312,9 @@ describe('the REST API on the farm', () => {
     expect(portChecks.find((c) => c.latest?.outcome === 'fail')?.history.map((h) => h.outcome)).toEqual(['fail', 'pass']);
     const failing = await get<{ products: Card[] }>(served, '/api/products?health=failing');
     expect(failing.body.products.map((p) => p.id)).toEqual(['sales.orders']);
+    const failingFirst = await get<{ products: Card[] }>(served, '/api/products?sort=health');
+    expect(failingFirst.body.products[0]?.id).toBe('sales.orders');
+    expect((await get<{ products: Card[] }>(served, '/api/products?sort=name')).body.products[0]?.id).toBe('finance.revenue');
     const teams = await get<{ teams: { id: string; failing: { product: string }[] }[] }>(served, '/api/teams');
     expect(teams.body.teams.find((t) => t.id === 'sales-team')?.failing.map((f) => f.product)).toEqual(['sales.orders']);
   }, 60_000);

@@ -57,11 +57,15 @@ describe('tessera serve', () => {
     const note = JSON.parse(readFileSync(join(dir, '.tessera', 'server.json'), 'utf8')) as { url: string; pid: number };
     expect(note).toMatchObject({ url: server.url, pid: process.pid });
 
+    const meshSummary = async (): Promise<{ latestRun: number | null; health: Record<string, number> }> => (await (await fetch(`${server.url}/api/mesh`)).json()) as { latestRun: number | null; health: Record<string, number> };
+    // Read before the run, so that the server has a cached state the run must replace.
+    expect(await meshSummary()).toMatchObject({ latestRun: null, health: { unknown: 3 } });
     const run = await cli(['run', '--dir', dir]);
     expect(run.stderr).toContain(`submitting the run there`);
     expect(run.stderr).toMatch(/published v1/);
     expect(run.stdout).toMatch(/✓ Run 1 succeeded: \d+ built, 4 published/);
     expect(run.code).toBe(0);
+    expect(await meshSummary()).toMatchObject({ latestRun: 1, health: { unknown: 0 } });
 
     const test = await cli(['test', '--dir', dir, '--select', 'sales.orders', '--json']);
     expect(test.code).toBe(0);

@@ -34,7 +34,7 @@ export function productEdges(graph: MeshGraph): Map<string, Map<string, Set<stri
   return edges;
 }
 
-function walk(start: string, neighbours: (product: string) => Map<string, Set<string>> | undefined): ProductLink[] {
+function walk(start: string, neighbours: (product: string) => ReadonlyMap<string, Set<string>> | undefined): ProductLink[] {
   const links: ProductLink[] = [];
   const depthOf = new Map([[start, 0]]);
   const queue = [start];
@@ -52,8 +52,9 @@ function walk(start: string, neighbours: (product: string) => Map<string, Set<st
 }
 
 /** Upstream and downstream products of one product, transitively, with the ports on each link. */
-export function productLineage(graph: MeshGraph, product: string): ProductLineage {
-  const downstreamEdges = productEdges(graph);
+/** `edges` lets a caller that asks for many products walk the graph for its edges once (see `productEdges`). */
+export function productLineage(graph: MeshGraph, product: string, edges?: ReadonlyMap<string, ReadonlyMap<string, Set<string>>>): ProductLineage {
+  const downstreamEdges = edges ?? productEdges(graph);
   const upstreamEdges = new Map<string, Map<string, Set<string>>>();
   for (const [from, targets] of downstreamEdges) {
     for (const [to, ports] of targets) {

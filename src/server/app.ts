@@ -11,6 +11,7 @@ import { ApiError } from './api/errors.js';
 import { registerJobs } from './api/jobs.js';
 import { registerLineage } from './api/lineage.js';
 import { registerLint } from './api/lint.js';
+import { registerMap } from './api/map.js';
 import { registerMesh } from './api/mesh.js';
 import { registerProducts } from './api/products.js';
 import { registerRuns } from './api/runs.js';
@@ -73,6 +74,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
       registerMesh(api, ctx, reader);
       registerProducts(api, ctx, reader);
       registerLineage(api, ctx, reader);
+      registerMap(api, ctx, reader);
       registerRuns(api, ctx);
       registerTeams(api, ctx, reader);
       registerLint(api, ctx);

@@ -52,6 +52,8 @@ export interface JobQueue {
   list(): readonly Job[];
   /** Calls `listener` with each new log line and once more when the job ends; returns an unsubscribe function. */
   follow(id: string, listener: (event: { line?: string; job: Job }) => void): () => void;
+  /** Calls `listener` on every change of any job (queued, started, a progress line, ended): the state store may have changed. */
+  onChange(listener: (job: Job) => void): () => void;
   /** Waits for the running job (if any) and refuses new ones. */
   close(): Promise<void>;
 }

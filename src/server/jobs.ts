@@ -18,6 +18,7 @@ type Listener = (event: { line?: string; job: Job }) => void;
 export class SerialJobQueue implements JobQueue {
   private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly watchers = new Set<(job: Job) => void>();
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
   private counter = 0;
@@ -59,6 +60,11 @@ export class SerialJobQueue implements JobQueue {
     return () => set.delete(listener);
   }
 
+  onChange(listener: (job: Job) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.jobs.values()) if (job.status === 'queued') this.update(job.id, { status: 'cancelled', finishedAt: new Date().toISOString(), error: 'the server shut down before it started' });
@@ -70,6 +76,7 @@ export class SerialJobQueue implements JobQueue {
     if (!job) return;
     const next: Job = { ...job, ...change, log: line === undefined ? job.log : [...job.log, line] };
     this.jobs.set(id, next);
+    for (const watcher of this.watchers) watcher(next);
     const listeners = [...(this.listeners.get(id) ?? [])];
     if (line !== undefined) for (const listener of listeners) listener({ line, job: next });
     // The end is its own event, after the last line, as `follow` promises.

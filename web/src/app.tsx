@@ -1,5 +1,5 @@
 /** The catalog's frame: header with navigation and search, and the page for the current route. */
-import { lazy, Suspense, useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type ReactNode, type SyntheticEvent } from 'react';
 import { CatalogPage } from './pages/catalog/index.js';
 import { ProductPage } from './pages/product/index.js';
 import { RunPage, RunsPage } from './pages/runs/index.js';
@@ -9,7 +9,22 @@ import { LoadingState } from './ui/loading.js';
 import { useTitle } from './ui/use-title.js';
 
 // The map pulls in xyflow; other pages should not wait for it.
-const MapPage = lazy(() => import('./pages/map/index.js').then((m) => ({ default: m.MapPage })));
+const loadMap = (): Promise<ComponentType> => import('./pages/map/index.js').then((m) => m.MapPage);
+let loadedMap: ComponentType | undefined;
+const LazyMap = lazy(() => loadMap().then((page) => ({ default: page })));
+
+/**
+ * Opening /map directly: main.tsx awaits this before the first render, so the map renders
+ * at once instead of behind a Suspense fallback (which React holds for at least 300 ms).
+ */
+export async function preloadPage(path: string): Promise<void> {
+  if (path === '/map') loadedMap = await loadMap();
+}
+
+function MapPage(): ReactNode {
+  const Loaded = loadedMap;
+  return Loaded ? <Loaded /> : <LazyMap />;
+}
 
 function route(path: string): ReactNode {
   const [, first = '', second] = path.split('/').map((part) => decodeURIComponent(part));

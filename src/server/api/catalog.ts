@@ -35,6 +35,7 @@ export interface Catalog {
   readonly products: ReadonlyMap<string, ProductEntry>;
   readonly teams: ReadonlyMap<string, TeamSpec>;
   readonly edges: readonly ProductEdge[];
+  readonly counts: { readonly domains: number; readonly products: number; readonly ports: number; readonly models: number; readonly teams: number };
   readonly search: SearchIndex;
   readonly lint: readonly DiagnosticJson[];
   readonly lintByProduct: ReadonlyMap<string, readonly DiagnosticJson[]>;
@@ -76,7 +77,8 @@ function buildCatalog(loaded: LoadedMesh, mesh: Mesh, graph: MeshGraph): Catalog
     });
   }
   const edges: ProductEdge[] = [];
-  for (const [from, targets] of productEdges(graph)) {
+  const byProduct = productEdges(graph);
+  for (const [from, targets] of byProduct) {
     for (const [to, ports] of targets) edges.push({ from, to, ports: [...ports].sort() });
   }
   edges.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
@@ -86,6 +88,13 @@ function buildCatalog(loaded: LoadedMesh, mesh: Mesh, graph: MeshGraph): Catalog
     const prefix = `${entry.product.dir}/`;
     lintByProduct.set(entry.id, lint.filter((d) => d.file?.startsWith(prefix) === true));
   }
+  let ports = 0;
+  let models = 0;
+  for (const node of graph.nodes.values()) {
+    if (node.kind === 'port') ports++;
+    else if (node.kind === 'model') models++;
+  }
+  const counts = { domains: new Set(mesh.products.map((p) => p.spec.domain)).size, products: products.size, ports, models, teams: mesh.teams.length };
   let cards: Scorecards | undefined;
   const lineages = new Map<string, ProductLineage>();
   return {
@@ -95,13 +104,14 @@ function buildCatalog(loaded: LoadedMesh, mesh: Mesh, graph: MeshGraph): Catalog
     products,
     teams,
     edges,
+    counts,
     search: new SearchIndex(products.values(), mesh.glossary),
     lint,
     lintByProduct,
     scorecards: () => (cards ??= scorecards(mesh, graph, loaded.lint)),
     lineage: (product) => {
       let lineage = lineages.get(product);
-      if (!lineage) lineages.set(product, (lineage = productLineage(graph, product)));
+      if (!lineage) lineages.set(product, (lineage = productLineage(graph, product, byProduct)));
       return lineage;
     },
   };

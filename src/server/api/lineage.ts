@@ -5,20 +5,21 @@ import type { ServerContext } from '../context.js';
 import { catalogFor } from './catalog.js';
 import { findProduct } from './products.js';
 import { errorResponses, meshLineageSchema, nodeLineageSchema, productParams, productLineageQuery } from './schemas.js';
-import { productHealth, type StateReader } from './status.js';
+import { productCards } from './cards.js';
+import type { StateReader } from './status.js';
 
 export function registerLineage(app: FastifyInstance, ctx: ServerContext, reader: StateReader): void {
   app.get('/lineage', { schema: { summary: 'Product-level lineage', tags: ['lineage'], response: { 200: meshLineageSchema, ...errorResponses } } }, async () => {
     const catalog = catalogFor(ctx);
     const status = await reader.status(catalog);
-    const now = Date.now();
+    const cards = productCards(catalog, status, Date.now());
     return {
       nodes: [...catalog.products.values()].map((entry) => ({
         id: entry.id,
         name: entry.product.spec.name,
         domain: entry.product.spec.domain,
         owner: entry.owner.id,
-        health: productHealth(entry, status, now).health,
+        health: cards.get(entry.id)?.health ?? 'unknown',
       })),
       edges: catalog.edges,
     };

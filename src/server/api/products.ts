@@ -8,41 +8,21 @@ import type { ServerContext } from '../context.js';
 import { catalogFor, type Catalog, type ProductEntry } from './catalog.js';
 import { notFound } from './errors.js';
 import { publicTeam } from './public-team.js';
+import { productCards, sortCards, type CardOrder, type ProductCard } from './cards.js';
 import { errorResponses, productDetailSchema, productListQuery, productListSchema, productParams } from './schemas.js';
-import { portFreshness, productHealth, text, toCheckResult, utc, type CheckResultRow, type Health, type StateReader, type Status } from './status.js';
+import { portFreshness, productHealth, text, toCheckResult, utc, type CheckResultRow, type StateReader, type Status } from './status.js';
 
-interface ListQuery {
-  domain?: string;
-  team?: string;
-  kind?: string;
-  status?: string;
-  health?: Health;
-  q?: string;
-  limit?: number;
-}
+const FACETS = ['domain', 'team', 'kind', 'status', 'health'] as const;
+type Facet = (typeof FACETS)[number];
+type ListQuery = Partial<Record<Facet, string>> & { q?: string; limit?: number; offset?: number; sort?: CardOrder };
+
+/** A page of results: a search that matches every product should not answer with every card. */
+const DEFAULT_LIMIT = 50;
 
 /** How many results of a check the product page shows. */
 const HISTORY = 20;
 /** How many recent runs the product page looks at. */
 const RECENT_RUNS = 10;
-
-export function productCard(entry: ProductEntry, status: Status, now: number): Record<string, unknown> {
-  const spec = entry.product.spec;
-  const { health, freshness } = productHealth(entry, status, now);
-  return {
-    id: entry.id,
-    name: spec.name,
-    domain: spec.domain,
-    owner: entry.owner,
-    kind: spec.kind,
-    status: entry.status,
-    ...(spec.description === undefined ? {} : { description: spec.description }),
-    tags: spec.tags ?? [],
-    ports: entry.ports.map((p) => ({ id: `${p.domain}.${p.table}`, name: p.spec.name, table: p.table, version: p.version, deprecated: p.spec.deprecated !== undefined })),
-    health,
-    freshness,
-  };
-}
 
 export function registerProducts(app: FastifyInstance, ctx: ServerContext, reader: StateReader): void {
   app.get<{ Querystring: ListQuery }>(
@@ -51,24 +31,30 @@ export function registerProducts(app: FastifyInstance, ctx: ServerContext, reade
     async (request) => {
       const catalog = catalogFor(ctx);
       const status = await reader.status(catalog);
-      const now = Date.now();
-      const { domain, team, kind, q, limit } = request.query;
-      const wanted = request.query.status;
+      const cards = productCards(catalog, status, Date.now());
+      const { q, limit = DEFAULT_LIMIT, offset = 0 } = request.query;
       const hits = q === undefined || q.trim() === '' ? undefined : catalog.search.search(q);
-      const candidates = hits ? hits.map((h) => ({ entry: catalog.products.get(h.product), hit: h })) : [...catalog.products.values()].map((entry) => ({ entry, hit: undefined }));
-      const products: Record<string, unknown>[] = [];
-      for (const { entry, hit } of candidates) {
-        if (!entry) continue;
-        const spec = entry.product.spec;
-        if (domain !== undefined && spec.domain !== domain) continue;
-        if (team !== undefined && spec.owner !== team) continue;
-        if (kind !== undefined && spec.kind !== kind) continue;
-        if (wanted !== undefined && entry.status !== wanted) continue;
-        const card = productCard(entry, status, now);
-        if (request.query.health !== undefined && card.health !== request.query.health) continue;
-        products.push(hit ? { ...card, score: hit.score, matches: hit.matches } : card);
+      const candidates = hits ? hits.map((hit) => ({ card: cards.get(hit.product), hit })) : [...cards.values()].map((card) => ({ card, hit: undefined }));
+      const facets = new Map(FACETS.map((f) => [f, new Map<string, { value: string; label: string; count: number }>()]));
+      const found: (ProductCard & { score?: number; matches?: readonly string[] })[] = [];
+      for (const { card, hit } of candidates) {
+        if (!card) continue;
+        const values: Record<Facet, string> = { domain: card.domain, team: card.owner.id, kind: card.kind, status: card.status, health: card.health };
+        const misses = FACETS.filter((f) => request.query[f] !== undefined && request.query[f] !== values[f]);
+        // Each facet counts what the other filters let through, so its options say what choosing them would give.
+        for (const facet of FACETS) {
+          if (misses.length > 1 || (misses.length === 1 && misses[0] !== facet)) continue;
+          const counts = facets.get(facet);
+          const value = values[facet];
+          const seen = counts?.get(value);
+          if (seen) seen.count++;
+          else counts?.set(value, { value, label: facet === 'team' ? card.owner.name : value, count: 1 });
+        }
+        if (misses.length === 0) found.push(hit ? { ...card, score: hit.score, matches: hit.matches } : card);
       }
-      return { total: products.length, products: limit === undefined ? products : products.slice(0, limit) };
+      sortCards(found, request.query.sort ?? 'best');
+      const facetLists = Object.fromEntries([...facets].map(([facet, counts]) => [facet, [...counts.values()].sort((a, b) => a.label.localeCompare(b.label))]));
+      return { total: found.length, offset, limit, products: found.slice(offset, offset + limit), facets: facetLists };
     },
   );
 

@@ -76,7 +76,18 @@ export const productCardSchema = obj(
   ['id', 'name', 'domain', 'owner', 'kind', 'status', 'ports', 'health', 'freshness'],
 );
 
-export const productListSchema = obj({ total: int, products: list(productCardSchema) }, ['total', 'products']);
+const counts = list(obj({ value: str, label: str, count: int }, ['value', 'label', 'count']));
+
+export const productListSchema = obj(
+  {
+    total: int,
+    offset: int,
+    limit: int,
+    products: list(productCardSchema),
+    facets: obj({ domain: counts, team: counts, kind: counts, status: counts, health: counts }, ['domain', 'team', 'kind', 'status', 'health']),
+  },
+  ['total', 'offset', 'limit', 'products', 'facets'],
+);
 
 export const productListQuery = obj({
   domain: str,
@@ -85,7 +96,9 @@ export const productListQuery = obj({
   status: str,
   health: healthEnum,
   q: { type: 'string', maxLength: 200 },
-  limit: { type: 'integer', minimum: 1, maximum: 5000 },
+  limit: { type: 'integer', minimum: 1, maximum: 5000, default: 50 },
+  offset: { type: 'integer', minimum: 0, default: 0 },
+  sort: { type: 'string', enum: ['best', 'name', 'health', 'recent'], default: 'best' },
 });
 
 const columnSchema = obj(

@@ -1,7 +1,9 @@
 /**
- * What the state store says about the current mesh, cached per (mesh load, latest
- * run id): a request costs one tiny `max(id)` query, and the heavier reads (latest
- * check results, latest node results, port versions, freshness) happen once per run.
+ * What the state store says about the current mesh, cached per (mesh load, state
+ * generation). While the server runs it is the only writer, and every write is a job
+ * of its queue, so a job's change is what makes the cache stale: a request between
+ * jobs reads no SQL at all, and the heavier reads (latest check results, latest node
+ * results, port versions, freshness) happen once per change.
  * The reads the StateStore interface lacks are SQL on `tessera_state`, on a session
  * of their own so that they never interleave with the store's statements.
  */
@@ -54,10 +56,16 @@ const S = STATE_SCHEMA;
 export class StateReader {
   private session?: Promise<Session>;
   private queue: Promise<unknown> = Promise.resolve();
-  private latestRun?: Promise<number>;
-  private readonly statuses = new WeakMap<Catalog, { runId: number; status: Promise<Status> }>();
+  /** Bumped whenever a job changes; caches remember the generation they were read at. */
+  private generation = 0;
+  private readonly statuses = new WeakMap<Catalog, { generation: number; status: Promise<Status> }>();
+  private readonly unwatch: () => void;
 
-  constructor(private readonly ctx: ServerContext) {}
+  constructor(private readonly ctx: ServerContext) {
+    this.unwatch = ctx.jobs.onChange(() => {
+      this.generation++;
+    });
+  }
 
   /** Queries on this reader's own session, one at a time (a session is one connection). */
   query(sql: string): Promise<Row[]> {
@@ -70,26 +78,23 @@ export class StateReader {
   }
 
   async close(): Promise<void> {
+    this.unwatch();
     await this.queue;
     if (this.session) await (await this.session).close();
   }
 
-  /** The newest run's id (0 before any); concurrent callers share one query. */
-  latestRunId(): Promise<number> {
-    this.latestRun ??= this.query(`SELECT coalesce(max(id), 0) AS id FROM ${S}.runs`)
-      .then((rows) => Number(rows[0]?.id ?? 0))
-      .finally(() => {
-        this.latestRun = undefined;
-      });
-    return this.latestRun;
+  /** The newest run's id (0 before any). */
+  async latestRunId(): Promise<number> {
+    const rows = await this.query(`SELECT coalesce(max(id), 0) AS id FROM ${S}.runs`);
+    return Number(rows[0]?.id ?? 0);
   }
 
-  async status(catalog: Catalog): Promise<Status> {
-    const runId = await this.latestRunId();
+  status(catalog: Catalog): Promise<Status> {
+    const { generation } = this;
     const cached = this.statuses.get(catalog);
-    if (cached?.runId === runId) return cached.status;
-    const status = this.load(catalog, runId);
-    this.statuses.set(catalog, { runId, status });
+    if (cached?.generation === generation) return cached.status;
+    const status = this.latestRunId().then((runId) => this.load(catalog, runId));
+    this.statuses.set(catalog, { generation, status });
     status.catch(() => {
       if (this.statuses.get(catalog)?.status === status) this.statuses.delete(catalog);
     });

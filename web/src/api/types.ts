@@ -64,9 +64,19 @@ export interface ProductCard {
   matches?: string[];
 }
 
+export interface FacetOption {
+  value: string;
+  label: string;
+  /** Products this value would give, under the other filters. */
+  count: number;
+}
+
 export interface ProductList {
   total: number;
+  offset: number;
+  limit: number;
   products: ProductCard[];
+  facets: Record<'domain' | 'team' | 'kind' | 'status' | 'health', FacetOption[]>;
 }
 
 export interface Column {

@@ -4,7 +4,7 @@
  * answers from its index in milliseconds, so nothing is debounced.
  */
 import { useMemo, type ReactNode } from 'react';
-import { useApi } from '../../api/client.js';
+import { getJson, useApi } from '../../api/client.js';
 import type { MeshSummary, ProductList } from '../../api/types.js';
 import { Link, useLocation } from '../../router.js';
 import { formatCount } from '../../ui/format.js';
@@ -13,13 +13,10 @@ import { useTitle } from '../../ui/use-title.js';
 import { FilterBar, filterOptions } from './filter-bar.js';
 import { wordPattern } from './highlight.js';
 import { MeshSummaryStrip } from './mesh-summary.js';
-import { sortProducts } from './order.js';
-import { ResultList } from './result-list.js';
+import { PAGE_SIZE, ResultList } from './result-list.js';
 import { useLastReady } from './use-last-ready.js';
-import { hasFilters, productsPath, queryWords, readView, sortOf, viewHref, type CatalogView } from './view.js';
+import { hasFilters, productsPath, queryWords, readView, viewHref, type CatalogView } from './view.js';
 import './catalog.css';
-
-const ALL_PRODUCTS = '/api/products';
 
 export function CatalogPage(): ReactNode {
   const { query } = useLocation();
@@ -28,18 +25,13 @@ export function CatalogPage(): ReactNode {
   useTitle(q ? `Search: ${q}` : 'Catalog');
 
   const mesh = useApi<MeshSummary>('/api/mesh');
-  // The unfiltered list gives the filters their options; with no filter it is the result too.
-  const all = useApi<ProductList>(ALL_PRODUCTS);
-  const path = productsPath(view);
-  const filtered = useApi<ProductList>(path === ALL_PRODUCTS ? undefined : path);
-  const results = useLastReady(path === ALL_PRODUCTS ? all : filtered);
-
-  const allProducts = all.state === 'ready' ? all.data.products : undefined;
-  const options = useMemo(() => (allProducts ? filterOptions(allProducts) : undefined), [allProducts]);
-  const sort = sortOf(view);
-  const found = results.data?.products;
-  const sorted = useMemo(() => (found ? sortProducts(found, sort) : undefined), [found, sort]);
+  // One page of results, with the filters' options (facets) counted by the server.
+  const path = productsPath(view, PAGE_SIZE);
+  const results = useLastReady(useApi<ProductList>(path));
+  const facets = results.data?.facets;
+  const options = useMemo(() => (facets ? filterOptions(facets) : undefined), [facets]);
   const pattern = useMemo(() => wordPattern(queryWords(q)), [q]);
+  const more = (offset: number): Promise<ProductList> => getJson<ProductList>(productsPath(view, PAGE_SIZE, offset));
 
   return (
     <div className="catalog">
@@ -58,12 +50,12 @@ export function CatalogPage(): ReactNode {
         <ResultCount view={view} total={results.data?.total} pending={results.pending} />
         {results.error ? (
           <ErrorState error={results.error} />
-        ) : sorted === undefined ? (
+        ) : results.data === undefined ? (
           <LoadingState what="products" />
-        ) : sorted.length === 0 ? (
+        ) : results.data.total === 0 ? (
           <NoResults view={view} />
         ) : (
-          <ResultList products={sorted} pattern={pattern} busy={results.pending} />
+          <ResultList first={results.data} more={more} pattern={pattern} busy={results.pending} />
         )}
       </section>
     </div>

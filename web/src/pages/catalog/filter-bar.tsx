@@ -1,6 +1,7 @@
 /** The catalog's filters and order: labelled selects whose values live in the URL. */
 import { useId, type ReactNode } from 'react';
-import type { ProductCard } from '../../api/types.js';
+import type { FacetOption, ProductList } from '../../api/types.js';
+import { formatCount } from '../../ui/format.js';
 import { navigate } from '../../router.js';
 import { healthLabel } from '../../ui/health.js';
 import { SORT_LABELS } from './order.js';
@@ -11,28 +12,13 @@ interface Option {
   readonly label: string;
 }
 
-export interface FilterOptions {
-  readonly domain: readonly Option[];
-  readonly team: readonly Option[];
-  readonly kind: readonly Option[];
-  readonly status: readonly Option[];
+/** The values to offer: the server's facets, each with how many products choosing it gives. */
+export function filterOptions(facets: ProductList['facets']): Record<'domain' | 'team' | 'kind' | 'status', readonly Option[]> {
+  const options = (list: readonly FacetOption[]): Option[] => list.map((f) => ({ value: f.value, label: `${f.label} (${formatCount(f.count)})` }));
+  return { domain: options(facets.domain), team: options(facets.team), kind: options(facets.kind), status: options(facets.status) };
 }
 
-function distinct(entries: Iterable<[string, string]>): Option[] {
-  const seen = new Map<string, string>();
-  for (const [value, label] of entries) if (!seen.has(value)) seen.set(value, label);
-  return [...seen].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
-}
-
-/** The values to offer, from the unfiltered list: every product's domain, team, kind and status. */
-export function filterOptions(products: readonly ProductCard[]): FilterOptions {
-  return {
-    domain: distinct(products.map((p) => [p.domain, p.domain])),
-    team: distinct(products.map((p) => [p.owner.id, p.owner.name])),
-    kind: distinct(products.map((p) => [p.kind, p.kind])),
-    status: distinct(products.map((p) => [p.status, p.status])),
-  };
-}
+export type FilterOptions = ReturnType<typeof filterOptions>;
 
 const healthOptions: Option[] = HEALTHS.map((h) => ({ value: h, label: healthLabel(h) }));
 

@@ -1,25 +1,41 @@
 /**
- * The results, a page at a time: a thousand full cards would make every keystroke slow,
- * and nobody reads past the first few dozen before refining the search.
+ * The results, a page at a time from the server: a thousand full cards would make every
+ * keystroke slow (to send and to draw), and nobody reads past the first few dozen before
+ * refining the search.
  */
 import { useState, type ReactNode } from 'react';
-import type { ProductCard } from '../../api/types.js';
+import type { ProductCard, ProductList } from '../../api/types.js';
 import { formatCount } from '../../ui/format.js';
 import { ResultCard } from './result-card.js';
 
 export const PAGE_SIZE = 60;
 
-export function ResultList({ products, pattern, busy }: { products: readonly ProductCard[]; pattern: RegExp | undefined; busy: boolean }): ReactNode {
-  const [limit, setLimit] = useState(PAGE_SIZE);
+export function ResultList({ first, more, pattern, busy }: { first: ProductList; more: (offset: number) => Promise<ProductList>; pattern: RegExp | undefined; busy: boolean }): ReactNode {
+  const [extra, setExtra] = useState<{ for: ProductList; products: readonly ProductCard[] }>({ for: first, products: [] });
+  const [loading, setLoading] = useState(false);
+  const [failed, setFailed] = useState<string | undefined>(undefined);
   // New results start again at the first page. Adjusted while rendering rather than by
   // remounting (a `key`): cards of products still in the list are kept, not rebuilt.
-  const [shownFor, setShownFor] = useState(products);
-  if (shownFor !== products) {
-    setShownFor(products);
-    setLimit(PAGE_SIZE);
+  if (extra.for !== first) {
+    setExtra({ for: first, products: [] });
+    setFailed(undefined);
   }
-  const shown = products.slice(0, limit);
-  const rest = products.length - shown.length;
+  const shown = extra.for === first ? [...first.products, ...extra.products] : first.products;
+  const rest = first.total - shown.length;
+  const loadMore = (): void => {
+    setLoading(true);
+    setFailed(undefined);
+    more(shown.length).then(
+      (page) => {
+        setExtra((current) => (current.for === first ? { for: first, products: [...current.products, ...page.products] } : current));
+        setLoading(false);
+      },
+      (error: unknown) => {
+        setFailed(error instanceof Error ? error.message : String(error));
+        setLoading(false);
+      },
+    );
+  };
   return (
     <>
       <ol className={`results${busy ? ' is-busy' : ''}`} aria-busy={busy}>
@@ -31,18 +47,17 @@ export function ResultList({ products, pattern, busy }: { products: readonly Pro
       </ol>
       {rest > 0 && (
         <div className="results-more">
-          <button
-            type="button"
-            className="button"
-            onClick={() => {
-              setLimit((n) => n + PAGE_SIZE);
-            }}
-          >
-            Show {formatCount(Math.min(rest, PAGE_SIZE))} more
+          <button type="button" className="button" onClick={loadMore} disabled={loading}>
+            {loading ? 'Loading…' : `Show ${formatCount(Math.min(rest, PAGE_SIZE))} more`}
           </button>
           <span className="muted">
-            {formatCount(shown.length)} of {formatCount(products.length)} shown
+            {formatCount(shown.length)} of {formatCount(first.total)} shown
           </span>
+          {failed && (
+            <span className="error-text" role="alert">
+              Could not load more: {failed}
+            </span>
+          )}
         </div>
       )}
     </>

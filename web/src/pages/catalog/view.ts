@@ -52,8 +52,8 @@ export function viewHref(view: CatalogView): string {
   return text ? `/?${text}` : '/';
 }
 
-/** What to ask the API for; ordering happens here, so it is not part of the request. */
-export function productsPath(view: CatalogView): string {
+/** What to ask the API for: one page of `limit` results from `offset`, in the view's order. */
+export function productsPath(view: CatalogView, limit: number, offset = 0): string {
   const params = new URLSearchParams();
   const q = view.q.trim();
   if (q) params.set('q', q);
@@ -61,8 +61,10 @@ export function productsPath(view: CatalogView): string {
     const value = view.filters[key];
     if (value) params.set(key, value);
   }
-  const text = params.toString();
-  return text ? `/api/products?${text}` : '/api/products';
+  params.set('sort', sortOf(view));
+  params.set('limit', String(limit));
+  if (offset > 0) params.set('offset', String(offset));
+  return `/api/products?${params.toString()}`;
 }
 
 export function withFilter(view: CatalogView, key: FilterKey, value: string | undefined): CatalogView {
