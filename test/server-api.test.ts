@@ -198,7 +198,7 @@ describe('the REST API on the farm', () => {
     // Choosing a domain keeps the other domains as options, and narrows the other facets.
     expect(counted(sales.body.facets.domain)).toEqual({ finance: 1, lab: 1, sales: 1 });
     expect(counted(sales.body.facets.team)).toEqual({ 'sales-team': 1 });
-    expect((await get<Page>(served, '/api/products')).body.limit).toBe(50);
+    expect((await get<Page>(served, '/api/products')).body.limit).toBe(20);
     expect((await get(served, '/api/products?offset=-1')).status).toBe(400);
   });
 

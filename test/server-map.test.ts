@@ -212,12 +212,13 @@ describe('GET /api/map', () => {
 
 describe('the map layout’s arrangement of domains', () => {
   it('orders domains from upstream to downstream, ignoring an edge that closes a cycle', () => {
+    const domains = [
+      { id: 'a', products: ['a.end'] },
+      { id: 'b', products: ['b.middle'] },
+      { id: 'c', products: ['c.start'] },
+    ];
     const order = domainOrder({
-      domains: [
-        { id: 'a', products: ['a.end'] },
-        { id: 'b', products: ['b.middle'] },
-        { id: 'c', products: ['c.start'] },
-      ],
+      domains,
       edges: [
         { from: 'c.start', to: 'b.middle' },
         { from: 'b.middle', to: 'a.end' },
@@ -227,11 +228,7 @@ describe('the map layout’s arrangement of domains', () => {
     expect(order).toHaveLength(3);
     expect(new Set(order)).toEqual(new Set(['a', 'b', 'c']));
     const chain = domainOrder({
-      domains: [
-        { id: 'a', products: ['a.end'] },
-        { id: 'b', products: ['b.middle'] },
-        { id: 'c', products: ['c.start'] },
-      ],
+      domains,
       edges: [
         { from: 'c.start', to: 'b.middle' },
         { from: 'b.middle', to: 'a.end' },

@@ -59,13 +59,20 @@ describe('tessera serve', () => {
 
     const meshSummary = async (): Promise<{ latestRun: number | null; health: Record<string, number> }> => (await (await fetch(`${server.url}/api/mesh`)).json()) as { latestRun: number | null; health: Record<string, number> };
     // Read before the run, so that the server has a cached state the run must replace.
+    const orders = async (): Promise<{ health: string; ports: { current?: { version: number } }[] }> => (await (await fetch(`${server.url}/api/products/sales.orders`)).json()) as { health: string; ports: { current?: { version: number } }[] };
     expect(await meshSummary()).toMatchObject({ latestRun: null, health: { unknown: 3 } });
+    const before = await orders();
+    expect(before.health).toBe('unknown');
+    expect(before.ports.map((p) => p.current)).toEqual(before.ports.map(() => undefined));
     const run = await cli(['run', '--dir', dir]);
     expect(run.stderr).toContain(`submitting the run there`);
     expect(run.stderr).toMatch(/published v1/);
     expect(run.stdout).toMatch(/✓ Run 1 succeeded: \d+ built, 4 published/);
     expect(run.code).toBe(0);
     expect(await meshSummary()).toMatchObject({ latestRun: 1, health: { unknown: 0 } });
+    const after = await orders();
+    expect(after.health).toBe('ok');
+    expect(after.ports.map((p) => p.current?.version)).toEqual(after.ports.map(() => 1));
 
     const test = await cli(['test', '--dir', dir, '--select', 'sales.orders', '--json']);
     expect(test.code).toBe(0);

@@ -11,7 +11,7 @@ const TEAMS = 5;
 const MODELS_PER_PRODUCT = 10;
 
 /** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildGraph, writeTesseraMesh } from '../compile/generate.js';
+import { buildGraph, prng, writeTesseraMesh } from '../compile/generate.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const GENERATOR_FILES = [join(HERE, '../compile/generate.js'), fileURLToPath(import.meta.url)];
@@ -42,17 +42,6 @@ export function writeStamp(dir, stamp) {
   writeFileSync(join(dir, STAMP), `${JSON.stringify(stamp, null, 2)}\n`);
 }
 
-/** mulberry32, as in generate.js, for the CSV rows. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One source file: the columns every generated model reads (id, account_id, event_date, category, amount, quantity). */
 function sourceCsv(rand) {

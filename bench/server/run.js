@@ -166,9 +166,12 @@ function endpoints({ terms, ids, map }) {
   const list = [{ name: '/healthz (floor)', key: 'healthz', paths: ['/healthz'], target: false }];
   if (selective.length) list.push({ name: `search, ${selective.length} selective terms`, key: 'searchSelective', paths: selective.map((t) => t.path), target: true });
   if (broad.length) list.push({ name: `search, ${broad.length} terms matching all ${int(products)}`, key: 'searchBroad', paths: broad.map((t) => t.path), target: true });
+  // The server remembers the hits of its last 200 queries (paging and filtering repeat one): a different
+  // product name per request, cycling through all of them, never finds its query remembered.
+  list.push({ name: `search, ${int(ids.length)} distinct names (never cached)`, key: 'searchDistinct', paths: ids.map((id) => `/api/products?q=${encodeURIComponent(id.slice(id.indexOf('.') + 1))}`), target: true });
   list.push({ name: `product page, ${int(ids.length)} ids`, key: 'product', paths: ids.map((id) => `/api/products/${encodeURIComponent(id)}`), target: true });
-  // For reference, no target: what the catalog page loads first (every card, to offer the filters), and the mesh summary (catalog and map).
-  list.push({ name: `catalog list, all ${int(products)} (reference)`, key: 'list', paths: ['/api/products'], target: false });
+  // For reference, no target: what the catalog page loads first (a page of cards and the filters' facets over all products), and the mesh summary (catalog and map).
+  list.push({ name: `catalog first page of ${int(products)} (reference)`, key: 'list', paths: ['/api/products'], target: false });
   list.push({ name: 'mesh summary /api/mesh (reference)', key: 'mesh', paths: ['/api/mesh'], target: false });
   if (map) list.push({ name: 'map layout /api/map (reference)', key: 'map', paths: ['/api/map'], target: false });
   return list;

@@ -59,11 +59,11 @@ const healthRank: Record<Health, number> = { failing: 0, warning: 1, unknown: 2,
 
 const byId = (a: ProductCard, b: ProductCard): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** Sorts in place. */
-export function sortCards(cards: ProductCard[], order: CardOrder): void {
+/** Sorts results (a card with whatever rides along) in place. */
+export function sortCards(results: { card: ProductCard }[], order: CardOrder): void {
   if (order === 'best') return;
-  if (order === 'name') cards.sort(byId);
-  else if (order === 'health') cards.sort((a, b) => healthRank[a.health] - healthRank[b.health] || byId(a, b));
+  if (order === 'name') results.sort((a, b) => byId(a.card, b.card));
+  else if (order === 'health') results.sort((a, b) => healthRank[a.card.health] - healthRank[b.card.health] || byId(a.card, b.card));
   // ISO timestamps compare as text; never published sorts last.
-  else cards.sort((a, b) => (b.freshness.lastPublished ?? '').localeCompare(a.freshness.lastPublished ?? '') || byId(a, b));
+  else results.sort((a, b) => (b.card.freshness.lastPublished ?? '').localeCompare(a.card.freshness.lastPublished ?? '') || byId(a.card, b.card));
 }

@@ -10,47 +10,9 @@ import type { MeshGraph } from '../../compiler/index.js';
 import type { ServerContext } from '../context.js';
 import { layoutMap, layoutRunsInWorker, type LayoutRequest, type MapLayout } from '../map-layout.js';
 import { catalogFor, type Catalog } from './catalog.js';
-import { errorResponses, healthEnum } from './schemas.js';
+import { errorResponses, meshMapSchema } from './schemas.js';
 import { productCards } from './cards.js';
 import type { StateReader } from './status.js';
-
-// The response schema lives here rather than in schemas.ts, in the same style.
-const str = { type: 'string' } as const;
-const int = { type: 'integer' } as const;
-const num = { type: 'number' } as const;
-const bool = { type: 'boolean' } as const;
-
-function obj(properties: Record<string, unknown>, required: readonly string[]): Record<string, unknown> {
-  return { type: 'object', properties, required: [...required], additionalProperties: false };
-}
-
-function list(items: unknown): Record<string, unknown> {
-  return { type: 'array', items };
-}
-
-const box = { x: num, y: num, width: num, height: num };
-const boxFields = ['x', 'y', 'width', 'height'];
-
-export const meshMapSchema = obj(
-  {
-    broken: { ...bool, description: 'The files on disk have errors: this is the last mesh that loaded.' },
-    layout: obj({ computedAt: str, ms: num }, ['computedAt', 'ms']),
-    domains: list(obj({ id: str, ...box, products: int }, ['id', ...boxFields, 'products'])),
-    products: list(
-      obj({ id: str, name: str, domain: str, owner: obj({ id: str, name: str }, ['id', 'name']), kind: str, health: healthEnum, ...box }, [
-        'id',
-        'name',
-        'domain',
-        'owner',
-        'kind',
-        'health',
-        ...boxFields,
-      ]),
-    ),
-    edges: list(obj({ from: str, to: str, ports: { type: 'array', items: str } }, ['from', 'to', 'ports'])),
-  },
-  ['broken', 'layout', 'domains', 'products', 'edges'],
-);
 
 interface Laid {
   readonly layout: MapLayout;

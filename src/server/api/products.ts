@@ -1,5 +1,5 @@
 /** `GET /api/products` (filters and search) and `GET /api/products/:id` (the product page). */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { MeshNode } from '../../compiler/index.js';
 import { didYouMean, diagnosticToJson, type Diagnostic } from '../../diagnostics/index.js';
 import { portAccess } from '../../spec/index.js';
@@ -9,15 +9,22 @@ import { catalogFor, type Catalog, type ProductEntry } from './catalog.js';
 import { notFound } from './errors.js';
 import { publicTeam } from './public-team.js';
 import { productCards, sortCards, type CardOrder, type ProductCard } from './cards.js';
-import { errorResponses, productDetailSchema, productListQuery, productListSchema, productParams } from './schemas.js';
+import type { SearchHit } from './search.js';
+import { errorResponses, PRODUCT_PAGE, productDetailSchema, productListQuery, productListSchema, productParams } from './schemas.js';
 import { portFreshness, productHealth, text, toCheckResult, utc, type CheckResultRow, type StateReader, type Status } from './status.js';
 
 const FACETS = ['domain', 'team', 'kind', 'status', 'health'] as const;
 type Facet = (typeof FACETS)[number];
 type ListQuery = Partial<Record<Facet, string>> & { q?: string; limit?: number; offset?: number; sort?: CardOrder };
 
-/** A page of results: a search that matches every product should not answer with every card. */
-const DEFAULT_LIMIT = 50;
+
+/**
+ * A product's answer, kept per state (a job's change makes a new one) for a few seconds:
+ * only its freshness against the SLA moves with the clock, and SLAs are minutes to days.
+ */
+const ANSWER_TTL_MS = 5000;
+type Answers = Map<string, { at: number; json: ReturnType<FastifyReply['serialize']> }>;
+const answered = new WeakMap<Status, Answers>();
 
 /** How many results of a check the product page shows. */
 const HISTORY = 20;
@@ -32,46 +39,69 @@ export function registerProducts(app: FastifyInstance, ctx: ServerContext, reade
       const catalog = catalogFor(ctx);
       const status = await reader.status(catalog);
       const cards = productCards(catalog, status, Date.now());
-      const { q, limit = DEFAULT_LIMIT, offset = 0 } = request.query;
+      const { q, limit = PRODUCT_PAGE, offset = 0 } = request.query;
       const hits = q === undefined || q.trim() === '' ? undefined : catalog.search.search(q);
-      const candidates = hits ? hits.map((hit) => ({ card: cards.get(hit.product), hit })) : [...cards.values()].map((card) => ({ card, hit: undefined }));
-      const facets = new Map(FACETS.map((f) => [f, new Map<string, { value: string; label: string; count: number }>()]));
-      const found: (ProductCard & { score?: number; matches?: readonly string[] })[] = [];
-      for (const { card, hit } of candidates) {
-        if (!card) continue;
-        const values: Record<Facet, string> = { domain: card.domain, team: card.owner.id, kind: card.kind, status: card.status, health: card.health };
-        const misses = FACETS.filter((f) => request.query[f] !== undefined && request.query[f] !== values[f]);
-        // Each facet counts what the other filters let through, so its options say what choosing them would give.
-        for (const facet of FACETS) {
-          if (misses.length > 1 || (misses.length === 1 && misses[0] !== facet)) continue;
-          const counts = facets.get(facet);
-          const value = values[facet];
-          const seen = counts?.get(value);
-          if (seen) seen.count++;
-          else counts?.set(value, { value, label: facet === 'team' ? card.owner.name : value, count: 1 });
+      const wanted = FACETS.map((facet) => request.query[facet]);
+      const facets = FACETS.map(() => new Map<string, { value: string; label: string; count: number }>());
+      const found: { card: ProductCard; hit?: SearchHit }[] = [];
+      const values: string[] = ['', '', '', '', ''];
+      const consider = (card: ProductCard | undefined, hit?: SearchHit): void => {
+        if (!card) return;
+        values[0] = card.domain;
+        values[1] = card.owner.id;
+        values[2] = card.kind;
+        values[3] = card.status;
+        values[4] = card.health;
+        let misses = 0;
+        let missed = -1;
+        for (let f = 0; f < FACETS.length; f++) {
+          if (wanted[f] !== undefined && wanted[f] !== values[f]) {
+            misses++;
+            missed = f;
+          }
         }
-        if (misses.length === 0) found.push(hit ? { ...card, score: hit.score, matches: hit.matches } : card);
-      }
+        // Each facet counts what the other filters let through, so its options say what choosing them would give.
+        if (misses > 1) return;
+        for (let f = 0; f < FACETS.length; f++) {
+          if (misses === 1 && missed !== f) continue;
+          const value = values[f] ?? '';
+          const seen = facets[f]?.get(value);
+          if (seen) seen.count++;
+          else facets[f]?.set(value, { value, label: f === 1 ? card.owner.name : value, count: 1 });
+        }
+        if (misses === 0) found.push(hit ? { card, hit } : { card });
+      };
+      if (hits) for (const hit of hits) consider(cards.get(hit.product), hit);
+      else for (const card of cards.values()) consider(card);
       sortCards(found, request.query.sort ?? 'best');
-      const facetLists = Object.fromEntries([...facets].map(([facet, counts]) => [facet, [...counts.values()].sort((a, b) => a.label.localeCompare(b.label))]));
-      return { total: found.length, offset, limit, products: found.slice(offset, offset + limit), facets: facetLists };
+      const page = found.slice(offset, offset + limit).map(({ card, hit }) => (hit ? { ...card, score: hit.score, matches: hit.matches } : card));
+      const facetLists = Object.fromEntries(FACETS.map((facet, f) => [facet, [...(facets[f]?.values() ?? [])].sort((a, b) => a.label.localeCompare(b.label))]));
+      return { total: found.length, offset, limit, products: page, facets: facetLists };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/products/:id',
     { schema: { summary: 'One product: contract, checks, lineage, runs', tags: ['products'], params: productParams, response: { 200: productDetailSchema, ...errorResponses } } },
-    async (request) => {
+    async (request, reply) => {
       const catalog = catalogFor(ctx);
       const entry = findProduct(catalog, request.params.id);
       const status = await reader.status(catalog);
-      let dynamic = status.perProduct.get(entry.id) as Promise<ProductState> | undefined;
-      if (!dynamic) {
-        dynamic = loadProductState(reader, entry);
-        status.perProduct.set(entry.id, dynamic);
-        dynamic.catch(() => status.perProduct.delete(entry.id));
+      const now = Date.now();
+      let pages = answered.get(status);
+      if (!pages) answered.set(status, (pages = new Map() as Answers));
+      const known = pages.get(entry.id);
+      if (!known || now - known.at >= ANSWER_TTL_MS) {
+        let dynamic = status.perProduct.get(entry.id) as Promise<ProductState> | undefined;
+        if (!dynamic) {
+          dynamic = loadProductState(reader, entry);
+          status.perProduct.set(entry.id, dynamic);
+          dynamic.catch(() => status.perProduct.delete(entry.id));
+        }
+        // Serialized through the route's schema, as any answer is, then kept as text.
+        pages.set(entry.id, { at: now, json: reply.serialize(productDetail(catalog, entry, status, await dynamic, now)) });
       }
-      return productDetail(catalog, entry, status, await dynamic, Date.now());
+      return reply.type('application/json; charset=utf-8').send(pages.get(entry.id)?.json);
     },
   );
 }

@@ -89,6 +89,9 @@ export const productListSchema = obj(
   ['total', 'offset', 'limit', 'products', 'facets'],
 );
 
+/** A page of products: a search that matches every product should not answer with every card. */
+export const PRODUCT_PAGE = 20;
+
 export const productListQuery = obj({
   domain: str,
   team: str,
@@ -96,7 +99,7 @@ export const productListQuery = obj({
   status: str,
   health: healthEnum,
   q: { type: 'string', maxLength: 200 },
-  limit: { type: 'integer', minimum: 1, maximum: 5000, default: 50 },
+  limit: { type: 'integer', minimum: 1, maximum: 5000, default: PRODUCT_PAGE },
   offset: { type: 'integer', minimum: 0, default: 0 },
   sort: { type: 'string', enum: ['best', 'name', 'health', 'recent'], default: 'best' },
 });
@@ -235,6 +238,30 @@ export const meshLineageSchema = obj(
     edges: list(obj({ from: str, to: str, ports: strings }, ['from', 'to', 'ports'])),
   },
   ['nodes', 'edges'],
+);
+
+const box = { x: num, y: num, width: num, height: num };
+const boxFields = ['x', 'y', 'width', 'height'];
+
+export const meshMapSchema = obj(
+  {
+    broken: { ...bool, description: 'The files on disk have errors: this is the last mesh that loaded.' },
+    layout: obj({ computedAt: str, ms: num }, ['computedAt', 'ms']),
+    domains: list(obj({ id: str, ...box, products: int }, ['id', ...boxFields, 'products'])),
+    products: list(
+      obj({ id: str, name: str, domain: str, owner: obj({ id: str, name: str }, ['id', 'name']), kind: str, health: healthEnum, ...box }, [
+        'id',
+        'name',
+        'domain',
+        'owner',
+        'kind',
+        'health',
+        ...boxFields,
+      ]),
+    ),
+    edges: list(obj({ from: str, to: str, ports: strings }, ['from', 'to', 'ports'])),
+  },
+  ['broken', 'layout', 'domains', 'products', 'edges'],
 );
 
 export const nodeLineageSchema = obj({ product: str, nodes: list(graphNodeSchema), edges: list(graphEdgeSchema) }, ['product', 'nodes', 'edges']);

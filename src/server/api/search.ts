@@ -12,6 +12,8 @@ import type { ProductEntry } from './catalog.js';
 const WEIGHT = { name: 100, port: 20, column: 20, tag: 10, description: 3 } as const;
 /** An exact token beats a prefix of a longer one. */
 const EXACT_BONUS = 2;
+/** How many queries' hits are remembered (per mesh load). */
+const RECENT_QUERIES = 200;
 
 interface Entry {
   readonly product: string;
@@ -101,8 +103,26 @@ export class SearchIndex {
     }
   }
 
+  /** The last queries' hits: a user pages through one search and refines it with filters, each a request with the same query. */
+  private readonly recent = new Map<string, readonly SearchHit[]>();
+
   /** Products matching every word of `query`, best first (then by id). */
-  search(query: string): SearchHit[] {
+  search(query: string): readonly SearchHit[] {
+    const key = query.toLowerCase();
+    const known = this.recent.get(key);
+    if (known) {
+      // Refreshed as the most recent: a Map iterates in insertion order, so the first key is the least recently used.
+      this.recent.delete(key);
+      this.recent.set(key, known);
+      return known;
+    }
+    const hits = this.find(key);
+    this.recent.set(key, hits);
+    if (this.recent.size > RECENT_QUERIES) this.recent.delete(this.recent.keys().next().value ?? key);
+    return hits;
+  }
+
+  private find(query: string): SearchHit[] {
     const words = query.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
     if (words.length === 0) return [];
     let scores: Map<string, { score: number; matches: Set<string> }> | undefined;

@@ -8,7 +8,7 @@ import type { ProductCard, ProductList } from '../../api/types.js';
 import { formatCount } from '../../ui/format.js';
 import { ResultCard } from './result-card.js';
 
-export const PAGE_SIZE = 60;
+export const PAGE_SIZE = 30;
 
 export function ResultList({ first, more, pattern, busy }: { first: ProductList; more: (offset: number) => Promise<ProductList>; pattern: RegExp | undefined; busy: boolean }): ReactNode {
   const [extra, setExtra] = useState<{ for: ProductList; products: readonly ProductCard[] }>({ for: first, products: [] });
