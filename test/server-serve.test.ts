@@ -61,6 +61,8 @@ describe('tessera serve', () => {
     // Read before the run, so that the server has a cached state the run must replace.
     const orders = async (): Promise<{ health: string; ports: { current?: { version: number } }[] }> => (await (await fetch(`${server.url}/api/products/sales.orders`)).json()) as { health: string; ports: { current?: { version: number } }[] };
     expect(await meshSummary()).toMatchObject({ latestRun: null, health: { unknown: 3 } });
+    const healths = async (): Promise<string[]> => ((await (await fetch(`${server.url}/api/products`)).json()) as { products: { health: string }[] }).products.map((p) => p.health);
+    expect(await healths()).toEqual(['unknown', 'unknown', 'unknown']);
     const before = await orders();
     expect(before.health).toBe('unknown');
     expect(before.ports.map((p) => p.current)).toEqual(before.ports.map(() => undefined));
@@ -70,6 +72,8 @@ describe('tessera serve', () => {
     expect(run.stdout).toMatch(/✓ Run 1 succeeded: \d+ built, 4 published/);
     expect(run.code).toBe(0);
     expect(await meshSummary()).toMatchObject({ latestRun: 1, health: { unknown: 0 } });
+    // Kept answers belong to the state before the run: none of them may be served after it.
+    expect(await healths()).toEqual(['ok', 'ok', 'ok']);
     const after = await orders();
     expect(after.health).toBe('ok');
     expect(after.ports.map((p) => p.current?.version)).toEqual(after.ports.map(() => 1));

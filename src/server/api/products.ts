@@ -1,5 +1,5 @@
 /** `GET /api/products` (filters and search) and `GET /api/products/:id` (the product page). */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { MeshNode } from '../../compiler/index.js';
 import { didYouMean, diagnosticToJson, type Diagnostic } from '../../diagnostics/index.js';
 import { portAccess } from '../../spec/index.js';
@@ -8,6 +8,7 @@ import type { ServerContext } from '../context.js';
 import { catalogFor, type Catalog, type ProductEntry } from './catalog.js';
 import { notFound } from './errors.js';
 import { publicTeam } from './public-team.js';
+import { AnswerCache } from './answers.js';
 import { productCards, sortCards, type CardOrder, type ProductCard } from './cards.js';
 import type { SearchHit } from './search.js';
 import { errorResponses, PRODUCT_PAGE, productDetailSchema, productListQuery, productListSchema, productParams } from './schemas.js';
@@ -18,13 +19,9 @@ type Facet = (typeof FACETS)[number];
 type ListQuery = Partial<Record<Facet, string>> & { q?: string; limit?: number; offset?: number; sort?: CardOrder };
 
 
-/**
- * A product's answer, kept per state (a job's change makes a new one) for a few seconds:
- * only its freshness against the SLA moves with the clock, and SLAs are minutes to days.
- */
-const ANSWER_TTL_MS = 5000;
-type Answers = Map<string, { at: number; json: ReturnType<FastifyReply['serialize']> }>;
-const answered = new WeakMap<Status, Answers>();
+/** Answers kept per state for 5 s: every product page, and the last lists and searches asked. */
+const productPages = new AnswerCache(5000, 5000);
+const productLists = new AnswerCache(5000, 500);
 
 /** How many results of a check the product page shows. */
 const HISTORY = 20;
@@ -35,48 +32,50 @@ export function registerProducts(app: FastifyInstance, ctx: ServerContext, reade
   app.get<{ Querystring: ListQuery }>(
     '/products',
     { schema: { summary: 'Products, filtered and searched', tags: ['products'], querystring: productListQuery, response: { 200: productListSchema, ...errorResponses } } },
-    async (request) => {
+    async (request, reply) => {
       const catalog = catalogFor(ctx);
       const status = await reader.status(catalog);
-      const cards = productCards(catalog, status, Date.now());
-      const { q, limit = PRODUCT_PAGE, offset = 0 } = request.query;
-      const hits = q === undefined || q.trim() === '' ? undefined : catalog.search.search(q);
-      const wanted = FACETS.map((facet) => request.query[facet]);
-      const facets = FACETS.map(() => new Map<string, { value: string; label: string; count: number }>());
-      const found: { card: ProductCard; hit?: SearchHit }[] = [];
-      const values: string[] = ['', '', '', '', ''];
-      const consider = (card: ProductCard | undefined, hit?: SearchHit): void => {
-        if (!card) return;
-        values[0] = card.domain;
-        values[1] = card.owner.id;
-        values[2] = card.kind;
-        values[3] = card.status;
-        values[4] = card.health;
-        let misses = 0;
-        let missed = -1;
-        for (let f = 0; f < FACETS.length; f++) {
-          if (wanted[f] !== undefined && wanted[f] !== values[f]) {
-            misses++;
-            missed = f;
+      return productLists.send(reply, status, request.url, () => {
+        const cards = productCards(catalog, status, Date.now());
+        const { q, limit = PRODUCT_PAGE, offset = 0 } = request.query;
+        const hits = q === undefined || q.trim() === '' ? undefined : catalog.search.search(q);
+        const wanted = FACETS.map((facet) => request.query[facet]);
+        const facets = FACETS.map(() => new Map<string, { value: string; label: string; count: number }>());
+        const found: { card: ProductCard; hit?: SearchHit }[] = [];
+        const values: string[] = ['', '', '', '', ''];
+        const consider = (card: ProductCard | undefined, hit?: SearchHit): void => {
+          if (!card) return;
+          values[0] = card.domain;
+          values[1] = card.owner.id;
+          values[2] = card.kind;
+          values[3] = card.status;
+          values[4] = card.health;
+          let misses = 0;
+          let missed = -1;
+          for (let f = 0; f < FACETS.length; f++) {
+            if (wanted[f] !== undefined && wanted[f] !== values[f]) {
+              misses++;
+              missed = f;
+            }
           }
-        }
-        // Each facet counts what the other filters let through, so its options say what choosing them would give.
-        if (misses > 1) return;
-        for (let f = 0; f < FACETS.length; f++) {
-          if (misses === 1 && missed !== f) continue;
-          const value = values[f] ?? '';
-          const seen = facets[f]?.get(value);
-          if (seen) seen.count++;
-          else facets[f]?.set(value, { value, label: f === 1 ? card.owner.name : value, count: 1 });
-        }
-        if (misses === 0) found.push(hit ? { card, hit } : { card });
-      };
-      if (hits) for (const hit of hits) consider(cards.get(hit.product), hit);
-      else for (const card of cards.values()) consider(card);
-      sortCards(found, request.query.sort ?? 'best');
-      const page = found.slice(offset, offset + limit).map(({ card, hit }) => (hit ? { ...card, score: hit.score, matches: hit.matches } : card));
-      const facetLists = Object.fromEntries(FACETS.map((facet, f) => [facet, [...(facets[f]?.values() ?? [])].sort((a, b) => a.label.localeCompare(b.label))]));
-      return { total: found.length, offset, limit, products: page, facets: facetLists };
+          // Each facet counts what the other filters let through, so its options say what choosing them would give.
+          if (misses > 1) return;
+          for (let f = 0; f < FACETS.length; f++) {
+            if (misses === 1 && missed !== f) continue;
+            const value = values[f] ?? '';
+            const seen = facets[f]?.get(value);
+            if (seen) seen.count++;
+            else facets[f]?.set(value, { value, label: f === 1 ? card.owner.name : value, count: 1 });
+          }
+          if (misses === 0) found.push(hit ? { card, hit } : { card });
+        };
+        if (hits) for (const hit of hits) consider(cards.get(hit.product), hit);
+        else for (const card of cards.values()) consider(card);
+        sortCards(found, request.query.sort ?? 'best');
+        const page = found.slice(offset, offset + limit).map(({ card, hit }) => (hit ? { ...card, score: hit.score, matches: hit.matches } : card));
+        const facetLists = Object.fromEntries(FACETS.map((facet, f) => [facet, [...(facets[f]?.values() ?? [])].sort((a, b) => a.label.localeCompare(b.label))]));
+        return { total: found.length, offset, limit, products: page, facets: facetLists };
+      });
     },
   );
 
@@ -87,21 +86,15 @@ export function registerProducts(app: FastifyInstance, ctx: ServerContext, reade
       const catalog = catalogFor(ctx);
       const entry = findProduct(catalog, request.params.id);
       const status = await reader.status(catalog);
-      const now = Date.now();
-      let pages = answered.get(status);
-      if (!pages) answered.set(status, (pages = new Map() as Answers));
-      const known = pages.get(entry.id);
-      if (!known || now - known.at >= ANSWER_TTL_MS) {
+      return productPages.send(reply, status, entry.id, async () => {
         let dynamic = status.perProduct.get(entry.id) as Promise<ProductState> | undefined;
         if (!dynamic) {
           dynamic = loadProductState(reader, entry);
           status.perProduct.set(entry.id, dynamic);
           dynamic.catch(() => status.perProduct.delete(entry.id));
         }
-        // Serialized through the route's schema, as any answer is, then kept as text.
-        pages.set(entry.id, { at: now, json: reply.serialize(productDetail(catalog, entry, status, await dynamic, now)) });
-      }
-      return reply.type('application/json; charset=utf-8').send(pages.get(entry.id)?.json);
+        return productDetail(catalog, entry, status, await dynamic, Date.now());
+      });
     },
   );
 }
