@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { median } from '../compile/measure.js';
 import { CHECKS_YAML, expected, fusedSql, perCheckSql } from './checks.js';
 import { ensureOrders } from './data.js';
+import { printTable } from '../table.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WORK = join(ROOT, 'bench/.work/checks');
@@ -226,10 +227,3 @@ const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus
 writeFileSync(file, `${JSON.stringify({ ...meta, checks: values, sql: { tessera: plan.scan, fused: handFused, perCheck }, parseMs, summary, perCheckQuery: each, samples }, null, 2)}\n`);
 log(`\nresults written to ${file}`);
 
-function printTable(cells) {
-  const widths = cells[0].map((_, c) => Math.max(...cells.map((row) => String(row[c]).length)));
-  const line = (row) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd();
-  console.log(line(cells[0]));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of cells.slice(1)) console.log(line(row));
-}

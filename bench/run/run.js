@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measure, median } from '../compile/measure.js';
 import { writeTrivialMesh } from './trivial-mesh.js';
+import { printTable } from '../table.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WORK = join(ROOT, 'bench/.work');
@@ -242,13 +243,6 @@ function strip(recorded) {
 
 // ---------------------------------------------------------------- report
 
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  const line = (row) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd();
-  console.log(line(rows[0]));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows.slice(1)) console.log(line(row));
-}
 
 const range = (s) => `${(s.min / 1000).toFixed(3)}–${(s.max / 1000).toFixed(3)} s`;
 
@@ -260,7 +254,7 @@ function printResults(title, results, tesseraName = 'tessera run (CLI)') {
     const part = name === tesseraName || name.startsWith('tessera runMesh') ? 'runMesh' : 'statements';
     rows.push([name, seconds(r.wall.median), range(r.wall), `${seconds(r.build.median)} ${part}`, range(r.build), (tessera / r.wall.median).toFixed(3)]);
   }
-  table(rows);
+  printTable(rows);
   // The load of the machine drifts between repetitions; within one, the variants run back to back.
   const own = results[tesseraName].wall.samples;
   for (const [name, r] of Object.entries(results)) {
@@ -292,7 +286,7 @@ function printTrace(recorded) {
     rows.push([name, c.calls || '', seconds(c.ms), c.calls ? millis(c.ms / c.calls) : '', millis(c.ms / recorded.nodes), `${((100 * c.ms) / recorded.runMeshMs).toFixed(1)} %`]);
   }
   rows.push(['runMesh in all', '', seconds(recorded.runMeshMs), '', millis(recorded.runMeshMs / recorded.nodes), '100.0 %']);
-  table(rows);
+  printTable(rows);
   console.log('    * not replayed by the baseline: Tessera overhead. Times are of the calls as they ran in process, one node at a time.');
   const byNode = Object.entries(recorded.overheadByNode)
     .map(([id, parts]) => ({ id, ms: Object.values(parts).reduce((a, b) => a + b, 0), parts: Object.entries(parts).sort((a, b) => b[1] - a[1]) }))

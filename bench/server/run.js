@@ -15,6 +15,7 @@ import { load, percentile } from './load.js';
 import { measureMap } from './map.js';
 import { prepareMesh, productIds, searchTerms, writeStamp } from './mesh.js';
 import { cpuTimes, startServe } from './server.js';
+import { printTable } from '../table.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const WORK = join(ROOT, 'bench/.work');
@@ -225,13 +226,6 @@ async function benchApi(list) {
 
 // ---------------------------------------------------------------- report
 
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => String(row[c]).length)));
-  const line = (row) => row.map((cell, c) => String(cell).padEnd(widths[c])).join('  ').trimEnd();
-  console.log(line(rows[0]));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows.slice(1)) console.log(line(row));
-}
 
 const targets = [];
 /** `at most`: the value must be ≤ the limit, else ≥. `extra` can fail a target whose value is met. */
@@ -291,7 +285,7 @@ if (results.api) {
     const cpu = e.cpuMsPerRequest ? `${ms(e.cpuMsPerRequest.total)} (${ms(e.cpuMsPerRequest.main)})` : '-';
     rows.push([e.name, ms(e.p50), ms(e.p99), int(e.rps), kb(e.bytesPerResponse), cpu, `${e.vsFloor.p50.toFixed(1)}x`, `${e.vsFloor.rps.toFixed(1)}x`]);
   }
-  table(rows);
+  printTable(rows);
   const f = results.firstProductPages;
   console.log(`    first request of each product page (state store reads, one at a time): p50 ${ms(f.p50)}, p99 ${ms(f.p99)}`);
   console.log(`    search terms, one request at a time: ${results.searchTerms.map((t) => `${JSON.stringify(t.term)} ${int(t.hits)} hits ${ms(t.sequentialMs)}`).join('; ')}`);
@@ -304,7 +298,7 @@ if (results.map?.samples?.length) {
   const coldReady = m((x) => x.cold.readyMs);
   const products0 = s[0].cold.products;
   console.log(`Mesh map (${server.url.replace(/:\d+$/, '')}/map), medians of ${s.length} runs, ms since navigation start:`);
-  table([
+  printTable([
     ['load', 'ready (interactive)', 'next frame', 'DOMContentLoaded', 'requests', 'transferred', 'data-products', 'product elements'],
     ['first (cold cache)', ms(coldReady), ms(m((x) => x.cold.frameMs)), ms(m((x) => x.cold.domContentLoadedMs)), m((x) => x.cold.requests), kb(m((x) => x.cold.transferBytes)), products0, m((x) => x.cold.rendered)],
     ['reload (warm)', ms(m((x) => x.warm.readyMs)), ms(m((x) => x.warm.frameMs)), ms(m((x) => x.warm.domContentLoadedMs)), m((x) => x.warm.requests), kb(m((x) => x.warm.transferBytes)), s[0].warm.products, m((x) => x.warm.rendered)],
