@@ -84,7 +84,7 @@ export class StateReader {
   }
 
   /** The newest run's id (0 before any). */
-  async latestRunId(): Promise<number> {
+  private async latestRunId(): Promise<number> {
     const rows = await this.query(`SELECT coalesce(max(id), 0) AS id FROM ${S}.runs`);
     return Number(rows[0]?.id ?? 0);
   }

@@ -76,14 +76,6 @@ export function troubledNodes(product: ProductDetail): NodeResult[] {
   return [...latestNodeResults(product.recentRuns).values()].filter((r) => r.status === 'failed' || r.status === 'skipped');
 }
 
-/** A node result's error as a sentence: the runner stores a diagnostic (or, rarely, text). */
-export function errorMessage(error: unknown): string | undefined {
-  if (error === undefined || error === null) return undefined;
-  if (typeof error === 'string') return error;
-  if (typeof error === 'object' && 'message' in error && typeof error.message === 'string') return error.message;
-  return JSON.stringify(error);
-}
-
 /** A check's history oldest first, whatever order the API sends it in. */
 export function chronological(history: Check['history']): Check['history'] {
   return [...history].sort((a, b) => a.runId - b.runId);

@@ -4,7 +4,7 @@ import type { ProductDetail } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { formatAgo, formatDateTime } from '../../ui/format.js';
 import { HealthBadge, OutcomeBadge } from '../../ui/health.js';
-import { checkCounts, errorMessage, formatValue, nodeLabel, plural, problemChecks, troubledNodes } from './derive.js';
+import { checkCounts, formatValue, nodeLabel, plural, problemChecks, troubledNodes } from './derive.js';
 
 /** Problems listed on the first screen; the Checks tab has them all. */
 const SHOWN_PROBLEMS = 4;
@@ -54,7 +54,7 @@ export function HealthPanel({ product, onShowChecks }: { product: ProductDetail;
                   in <Link to={paths.run(node.runId)}>run #{node.runId}</Link>
                 </>
               )}
-              {errorMessage(node.error) && <span className="problem-detail">{errorMessage(node.error)}</span>}
+              {node.error && <span className="problem-detail">{node.error.message}</span>}
             </li>
           ))}
           {breaches.map((port) => (

@@ -4,7 +4,6 @@ import type { NodeResult, Port } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { formatAgo, formatCount, formatDateTime } from '../../ui/format.js';
 import { ColumnsTable } from './columns-table.js';
-import { errorMessage } from './derive.js';
 
 function daysUntil(date: string): number | undefined {
   const time = new Date(date).getTime();
@@ -42,7 +41,7 @@ function Fact({ term, children }: { term: string; children: ReactNode }): ReactN
 /** The latest run tried to publish the port and could not: consumers still read the version before. */
 function NotPublished({ port, latest }: { port: Port; latest: NodeResult | undefined }): ReactNode {
   if (latest?.status !== 'failed') return null;
-  const message = errorMessage(latest.error);
+  const message = latest.error?.message;
   return (
     <div className="port-alert" role="note">
       <strong>

@@ -4,7 +4,7 @@ import type { NodeResult, ProductDetail } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { formatCount, formatDateTime, formatDuration } from '../../ui/format.js';
 import { OutcomeBadge } from '../../ui/health.js';
-import { errorMessage, nodeLabel } from './derive.js';
+import { nodeLabel } from './derive.js';
 
 function byRun(results: readonly NodeResult[]): [number | undefined, NodeResult[]][] {
   const groups = new Map<number | undefined, NodeResult[]>();
@@ -53,7 +53,7 @@ export function RunsTab({ product }: { product: ProductDetail }): ReactNode {
           {byRun(product.recentRuns).map(([runId, results]) => (
             <tbody key={runId ?? 'none'} className="run-group">
               {results.map((result, i) => {
-                const error = errorMessage(result.error);
+                const error = result.error?.message;
                 return (
                   <tr key={result.nodeId} className={result.status === 'failed' ? 'is-failing' : undefined}>
                     {i === 0 && (

@@ -5,8 +5,8 @@
  * there is no reconnect logic to get wrong.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, getJson } from '../../api/client.js';
-import type { ApiErrorBody, Job } from '../../api/types.js';
+import { getJson, postJson } from '../../api/client.js';
+import type { Job } from '../../api/types.js';
 
 const POLL_MS = 700;
 /** Consecutive failed polls before giving up (the server restarted, the network went). */
@@ -20,20 +20,6 @@ export type JobState =
 
 export function jobFinished(status: string): boolean {
   return status === 'success' || status === 'failed' || status === 'cancelled';
-}
-
-async function postJob(body: { kind: 'run' | 'test' }, signal: AbortSignal): Promise<Job> {
-  const response = await fetch('/api/jobs', {
-    method: 'POST',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal,
-  });
-  if (!response.ok) {
-    const error = (await response.json().catch(() => ({ code: 'http', message: response.statusText }))) as ApiErrorBody;
-    throw new ApiError(response.status, error.code, error.message);
-  }
-  return (await response.json()) as Job;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -68,7 +54,7 @@ export function useJob(kind: 'run' | 'test', onChange: () => void): { state: Job
     let job: Job | undefined;
     try {
       setState({ phase: 'submitting' });
-      job = await postJob({ kind }, signal);
+      job = await postJson<Job>('/api/jobs', { kind }, signal);
       setState({ phase: 'following', job });
       onChange();
       let failures = 0;
