@@ -44,6 +44,14 @@ const CODES = [
   'check/invalid',
   'check/unknown-port',
   'graph/cycle',
+  'file/unreadable',
+  'file/encoding',
+  'sql/table-function',
+  'sql/environment-function',
+  'sql/jinja',
+  'check/unknown-column',
+  'column/unknown-type',
+  'ref/system-schema',
 ] as const;
 
 type Code = (typeof CODES)[number];
@@ -102,6 +110,23 @@ const ERROR_CASES: readonly ErrorCase[] = [
     column: 7,
     messageIncludes: 'Did you mean `source-aligned`?',
   },
+  // Issue 12, item 4: a schedule that never fires, or has six fields, is refused naming what is wrong.
+  {
+    fixture: 'spec-invalid-value-cron-never',
+    code: 'spec/invalid-value',
+    file: `${ORDERS}/product.yaml`,
+    line: 11,
+    column: 15,
+    messageIncludes: 'never fires: no date has day of month `31` in month `2`',
+  },
+  {
+    fixture: 'spec-invalid-value-cron-six-fields',
+    code: 'spec/invalid-value',
+    file: `${ORDERS}/product.yaml`,
+    line: 11,
+    column: 15,
+    messageIncludes: 'has 6 fields',
+  },
   { fixture: 'file-missing', code: 'file/missing', file: `${ORDERS}/product.yaml`, line: 14, column: 11, messageIncludes: 'models/order_items.sql' },
   {
     fixture: 'model-invalid-name',
@@ -111,6 +136,11 @@ const ERROR_CASES: readonly ErrorCase[] = [
     column: 1,
     messageIncludes: '`order-totals.sql`',
   },
+  // Issue 12, item 7: a product.yaml that is a folder (EISDIR) is a diagnostic, not a stack trace.
+  { fixture: 'file-unreadable', code: 'file/unreadable', file: `${ORDERS}/product.yaml`, line: 1, column: 1, messageIncludes: 'is a folder, not a file' },
+  // Issue 12, item 9: bytes that are not UTF-8 are reported where they are, not replaced silently.
+  { fixture: 'file-encoding', code: 'file/encoding', file: `${REVENUE}/models/daily_revenue.sql`, line: 1, column: 41, messageIncludes: 'is not valid UTF-8' },
+  { fixture: 'file-encoding-yaml', code: 'file/encoding', file: `${ORDERS}/product.yaml`, line: 5, column: 31, messageIncludes: '(and 1 more place)' },
   { fixture: 'file-missing-tessera-yaml', code: 'file/missing', file: 'tessera.yaml', line: 1, column: 1 },
   { fixture: 'file-missing-product-yaml', code: 'file/missing', file: `${REVENUE}/product.yaml`, line: 1, column: 1 },
   {
@@ -207,6 +237,39 @@ const ERROR_CASES: readonly ErrorCase[] = [
     line: 2,
     column: 6,
     messageIncludes: 'internal model of product commerce.orders',
+  },
+  // Issue 12, item 3: checks and contracts are checked at validate time, where they are written.
+  { fixture: 'check-unknown-column', code: 'check/unknown-column', file: `${ORDERS}/product.yaml`, line: 16, column: 9, messageIncludes: 'Did you mean `order_id`?' },
+  { fixture: 'column-unknown-type', code: 'column/unknown-type', file: `${ORDERS}/product.yaml`, line: 15, column: 15, messageIncludes: 'Did you mean `STRING`?' },
+  // Issue 12, item 10: dbt's Jinja is named as such, not a syntax error at `{`.
+  { fixture: 'sql-jinja', code: 'sql/jinja', file: `${REVENUE}/models/daily_revenue.sql`, line: 2, column: 6, messageIncludes: "holds dbt's Jinja templating (`{{`)" },
+  { fixture: 'sql-jinja-comment', code: 'sql/jinja', file: `${REVENUE}/models/daily_revenue.sql`, line: 1, column: 1, messageIncludes: '(`{#`)' },
+  // Issue 12, item 2: model SQL reads only what the graph sees.
+  {
+    fixture: 'sql-table-function',
+    code: 'sql/table-function',
+    file: `${REVENUE}/models/daily_revenue.sql`,
+    line: 3,
+    column: 6,
+    messageIncludes: '`read_csv(…)`, which reads files directly',
+  },
+  {
+    fixture: 'sql-table-function-query-table',
+    code: 'sql/table-function',
+    file: `${REVENUE}/models/daily_revenue.sql`,
+    line: 3,
+    column: 45,
+    messageIncludes: '`query_table(…)`',
+  },
+  { fixture: 'sql-environment-function', code: 'sql/environment-function', file: `${REVENUE}/models/daily_revenue.sql`, line: 1, column: 37, messageIncludes: '`getenv(…)`' },
+  { fixture: 'ref-system-schema', code: 'ref/system-schema', file: `${REVENUE}/models/daily_revenue.sql`, line: 3, column: 43, messageIncludes: '`tessera_state.runs`' },
+  {
+    fixture: 'ref-internal-product-schema',
+    code: 'ref/internal',
+    file: `${REVENUE}/models/daily_revenue.sql`,
+    line: 2,
+    column: 6,
+    messageIncludes: '`commerce__orders.orders_enriched`, an internal model of product commerce.orders',
   },
   // A cycle is reported at a SQL reference that closes the loop.
   { fixture: 'graph-cycle', code: 'graph/cycle', file: `${ORDERS}/models/orders.sql`, line: 3, column: 6, messageIncludes: 'commerce.orders.orders' },

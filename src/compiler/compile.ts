@@ -1,13 +1,37 @@
-import { impliedChecks, parseChecks, type Check } from '../checks/index.js';
+import { checkColumns, impliedChecks, parseChecks, type Check } from '../checks/index.js';
 import { didYouMean, LineIndex, type Diagnostic, type SourcePosition } from '../diagnostics/index.js';
-import { portTableName, type Mesh, type Product, type SpecFile, type SpecPath } from '../spec/index.js';
+import { portTableName, type ColumnSpec, type Mesh, type Product, type SpecFile, type SpecPath } from '../spec/index.js';
+import { COMMON_TYPES, isKnownColumnType, TYPE_NAMES } from './column-types.js';
 import { cycleChain, findCycles, topologicalOrder } from './cycles.js';
 import { nodeId, portId, type MeshGraph, type MeshNode, type ModelNode, type PortNode, type ProductSummary } from './graph.js';
 
 /** What the compiler needs from a model's parsed SQL (the sqlparse layer produces it). */
 export interface ModelSqlAnalysis {
   readonly references: readonly { readonly catalog?: string; readonly schema?: string; readonly name: string; readonly offset: number }[];
+  /** Table functions in FROM and calls that read the environment. */
+  readonly functions?: readonly { readonly kind: 'table' | 'scalar'; readonly name: string; readonly schema?: string; readonly offset: number }[];
   readonly problem?: { readonly kind: string; readonly message: string; readonly offset?: number };
+}
+
+/** Table functions that compute rows from their arguments alone; every other one reaches outside the graph. */
+const PURE_TABLE_FUNCTIONS: readonly string[] = ['range', 'generate_series', 'unnest'];
+
+/** Schemas of the engine and of Tessera itself: never part of a mesh. */
+const SYSTEM_SCHEMAS: Record<string, string> = {
+  tessera_versions: "Tessera's own schema of port versions",
+  tessera_state: "Tessera's own state schema (runs, results, versions)",
+  tessera_raw: "Tessera's own schema of raw loaded files",
+  information_schema: "the engine's catalog",
+  pg_catalog: "the engine's catalog",
+};
+
+/** What a table function reaches, for the message. */
+function tableFunctionReach(name: string): string {
+  if (/^(query|query_table)$/.test(name)) return 'reads tables named in a string, which the graph cannot see';
+  if (/^(read_|parquet_|sniff_csv$|glob$|iceberg_|delta_)/.test(name)) return 'reads files directly';
+  if (/^(postgres_|sqlite_|mysql_)/.test(name)) return 'reaches another database';
+  if (/^(duckdb_|pragma_|which_secret$|pg_)/.test(name)) return "reads the engine's catalog or settings";
+  return 'reads outside what the mesh declares';
 }
 
 export interface CompileResult {
@@ -115,7 +139,9 @@ class Compiler {
     const { spec, file } = product;
     const domain = spec.domain;
 
-    if (!this.mesh.teams.some((t) => t.id === spec.owner)) {
+    // No teams.yaml that validated (already reported): owners cannot be checked against it.
+    const teamsKnown = this.mesh.teamsFile !== undefined || this.mesh.teams.length > 0;
+    if (teamsKnown && !this.mesh.teams.some((t) => t.id === spec.owner)) {
       const teamIds = this.mesh.teams.map((t) => t.id);
       this.error(
         'owner/unknown-team',
@@ -159,8 +185,15 @@ class Compiler {
       this.diagnostics.push(...parsed.diagnostics);
       return parsed.checks;
     };
+    // Declared columns keep their promises: required, unique and allowed_values are checked on
+    // sources and models as on ports (a failing one fails the node), and every type is one the engine knows.
+    const columnsAt = (columns: readonly ColumnSpec[] | undefined, path: SpecPath, owner: string): Check[] => {
+      (columns ?? []).forEach((column, j) => { this.checkColumnType(column, owner, file, [...path, 'columns', j, 'type']); });
+      return columns && columns.length > 0 ? impliedChecks(columns, undefined, lazy, path) : [];
+    };
     (spec.sources ?? []).forEach((source, i) => {
-      addAsset({ ...base, upstream: [], downstream: [], kind: 'source', id: nodeId('source', product.id, source.name), name: source.name, spec: source, checks: checksAt(source.checks, ['sources', i, 'checks']), location: lazyLocation(file, ['sources', i, 'name']) });
+      const checks = [...columnsAt(source.columns, ['sources', i], `source \`${source.name}\``), ...checksAt(source.checks, ['sources', i, 'checks'])];
+      addAsset({ ...base, upstream: [], downstream: [], kind: 'source', id: nodeId('source', product.id, source.name), name: source.name, spec: source, checks, location: lazyLocation(file, ['sources', i, 'name']) });
     });
     for (const model of product.models) {
       const node: ModelNode = {
@@ -173,7 +206,10 @@ class Compiler {
         sqlFile: model.sqlFile,
         sql: model.sql,
         reads: [],
-        checks: model.specIndex === undefined ? [] : checksAt(model.spec?.checks, ['models', model.specIndex, 'checks']),
+        checks:
+          model.specIndex === undefined
+            ? []
+            : [...columnsAt(model.spec?.columns, ['models', model.specIndex], `model \`${model.name}\``), ...checksAt(model.spec?.checks, ['models', model.specIndex, 'checks'])],
         location: { file: model.sqlFile, line: 1, column: 1 },
         ...(model.spec ? { spec: model.spec } : {}),
       };
@@ -190,6 +226,7 @@ class Compiler {
     }
     (spec.ports ?? []).forEach((port, i) => {
       const table = portTableName(port);
+      (port.columns ?? []).forEach((column, j) => { this.checkColumnType(column, `port \`${domain}.${table}\``, file, ['ports', i, 'columns', j, 'type']); });
       const location = lazyLocation(file, ['ports', i, 'name']);
       const existing = domainPorts.get(table.toLowerCase());
       if (existing) {
@@ -238,6 +275,7 @@ class Compiler {
       const node = this.nodes.get(nodeId('snapshot', product.id, snapshot.name));
       const from = assets.get(snapshot.from.toLowerCase());
       if (!node) return;
+      if (!from && this.declaredWithoutSql(product, snapshot.from)) return;
       if (!from || from.kind === 'snapshot') {
         this.error(
           'snapshot/unknown-from',
@@ -254,6 +292,7 @@ class Compiler {
       if (node?.kind !== 'port' || node.product !== product.id) return;
       const feeding = port.model ?? port.name;
       const source = assets.get(feeding.toLowerCase());
+      if (!source && this.declaredWithoutSql(product, feeding)) return;
       if (!source) {
         this.error(
           'port/unknown-model',
@@ -292,13 +331,88 @@ class Compiler {
     });
   }
 
-  /** Reference checks must name a port that exists. */
+  /** A declared column type the engine does not know fails the publish: report it where it is written. */
+  private checkColumnType(column: ColumnSpec, owner: string, file: SpecFile, path: SpecPath): void {
+    if (column.type === undefined || isKnownColumnType(column.type)) return;
+    this.error(
+      'column/unknown-type',
+      `Column \`${column.name}\` of ${owner} has type \`${column.type}\`, which is not a type the engine knows.${didYouMean(column.type.toUpperCase(), TYPE_NAMES)}`,
+      `Use a DuckDB type, e.g. ${COMMON_TYPES.join(', ')}.`,
+      lazyLocation(file, path),
+    );
+  }
+
+  /** Declared columns of a node, when it declares any: what its checks may name. */
+  private declaredColumns(node: Exclude<MeshNode, { kind: 'feature' }>): readonly ColumnSpec[] | undefined {
+    const columns = node.kind === 'port' || node.kind === 'source' ? node.spec.columns : node.kind === 'model' ? node.spec?.columns : undefined;
+    return columns && columns.length > 0 ? columns : undefined;
+  }
+
+  /** Checks name only declared columns (of their own table, and of the port a reference check reads). */
+  private checkCheckColumns(node: Exclude<MeshNode, { kind: 'feature' }>, check: Check, target: PortNode | undefined): void {
+    const what = node.id.slice(node.id.indexOf(':') + 1);
+    const report = (column: string, owner: string, columns: readonly ColumnSpec[]): void => {
+      const names = columns.map((c) => c.name);
+      this.error(
+        'check/unknown-column',
+        `Check \`${check.text}\` of ${node.kind} ${what} names column \`${column}\`, which ${owner} does not declare.${didYouMean(column, names)}`,
+        `Declared columns: ${names.join(', ')}. Name one of them, or declare the column under \`columns:\`.`,
+        check.location,
+      );
+    };
+    const own = this.declaredColumns(node);
+    if (own) {
+      for (const column of checkColumns(check)) {
+        if (!own.some((c) => c.name.toLowerCase() === column.toLowerCase())) report(column, `the ${node.kind}`, own);
+      }
+    }
+    if (check.type === 'reference' && target) {
+      const theirs = this.declaredColumns(target);
+      if (theirs) {
+        for (const column of check.targetColumns) {
+          if (!theirs.some((c) => c.name.toLowerCase() === column.toLowerCase())) report(column, `port ${target.domain}.${target.table}`, theirs);
+        }
+      }
+    }
+  }
+
+  /** A reference check reads the port it names: a deprecated one warns, as a model reading it does. */
+  private checkDeprecatedReference(node: MeshNode, check: Check & { type: 'reference' }, port: PortNode): void {
+    const owner = this.mesh.products.find((p) => p.id === port.product);
+    const deprecated = port.spec.deprecated;
+    const productDeprecated = owner?.spec.status === 'deprecated';
+    if (!deprecated && !productDeprecated) return;
+    const sunset = deprecated?.sunset ?? owner?.spec.sunset;
+    const replacement = deprecated?.replaced_by;
+    this.diagnostics.push({
+      code: 'check/deprecated-port',
+      severity: 'warning',
+      message: `Check \`${check.text}\` of ${node.id.slice(node.id.indexOf(':') + 1)} reads \`${port.domain}.${port.table}\`, which is deprecated${productDeprecated && !deprecated ? ` (its product ${port.product} is)` : ''}${sunset ? `, sunset ${sunset}` : ''}.`,
+      hint: replacement ? `Point the check at ${replacement}.` : `Ask ${port.product}'s owners what replaces it, and point the check there.`,
+      location: check.location,
+    });
+  }
+
+  /** A model listed in product.yaml whose SQL file is missing or unreadable: already reported by the loader. */
+  private declaredWithoutSql(product: Product, name: string): boolean {
+    const key = name.toLowerCase();
+    return (product.spec.models ?? []).some((m) => m.name.toLowerCase() === key) && !product.models.some((m) => m.name.toLowerCase() === key);
+  }
+
+  /** Reference checks must name a port that exists; every check names declared columns. */
   private checkReferences(node: MeshNode): void {
     if (node.kind === 'feature') return;
     for (const check of node.checks) {
+      if (check.implied !== true && check.type !== 'reference') this.checkCheckColumns(node, check, undefined);
       if (check.type !== 'reference') continue;
       const { domain, table } = check.port;
-      if (this.ports.get(domain.toLowerCase())?.has(table.toLowerCase())) continue;
+      const target = this.ports.get(domain.toLowerCase())?.get(table.toLowerCase());
+      if (target) {
+        this.checkCheckColumns(node, check, target);
+        this.checkDeprecatedReference(node, check, target);
+        continue;
+      }
+      this.checkCheckColumns(node, check, undefined);
       if (this.mesh.unloadedPorts.includes(`${domain}.${table}`.toLowerCase())) continue;
       this.error(
         'check/unknown-port',
@@ -323,7 +437,8 @@ class Compiler {
       lines ??= new LineIndex(node.sql);
       return { file: node.sqlFile, ...lines.position(offset) };
     };
-    if (this.reportSqlProblem(node.name, node.sqlFile, node.sql)) return;
+    if (this.reportSqlProblem(node.name, node.sqlFile, node.sql, product)) return;
+    for (const call of analysis.functions ?? []) this.checkFunction(node, call, at(call.offset));
     const seen = new Set<string>();
     for (const ref of analysis.references) {
       const target = this.resolve(product, node, ref, assets, () => at(ref.offset));
@@ -335,10 +450,77 @@ class Compiler {
     }
   }
 
+  /**
+   * SQL that still holds dbt's Jinja (`{{ ref('orders') }}`, `{% for %}`, `{# #}`) does not
+   * parse; say so, and show the plain-SQL spelling, instead of a syntax error at `{`.
+   */
+  private reportJinja(name: string, sqlFile: string, sql: string, product: Product | undefined): boolean {
+    const at = sql.search(/\{[{%#]/);
+    if (at < 0) return false;
+    const spellings: string[] = [];
+    const seen = new Set<string>();
+    for (const m of sql.matchAll(/\{\{-?\s*(ref|source)\s*\(([^)]*)\)\s*-?\}\}/g)) {
+      const call = m[0];
+      const args = [...(m[2] ?? '').matchAll(/['"]([^'"]+)['"]/g)].map((a) => a[1] ?? '');
+      if (seen.has(call) || args.length === 0) continue;
+      seen.add(call);
+      spellings.push(`\`${call}\` → \`${this.plainSpelling(m[1] === 'source' ? 'source' : 'ref', args, product)}\``);
+      if (spellings.length === 3) break;
+    }
+    const blocks = /\{%/.test(sql) ? ' `{% … %}` blocks (loops, conditions, macros) have no equivalent: write the SQL out, or split it into models.' : '';
+    const comments = /\{#/.test(sql) ? ' Write `{# … #}` comments as `-- …`.' : '';
+    const hint = `Write plain SQL: read this product's sources, models and snapshots by bare name and other products' ports as <domain>.<port>${spellings.length > 0 ? `: ${spellings.join(', ')}` : ''}.${blocks}${comments}`;
+    this.error(
+      'sql/jinja',
+      `Model \`${name}\` holds dbt's Jinja templating (\`${sql.slice(at, at + 2)}\`); Tessera models are plain SQL, read as written.`,
+      hint,
+      { file: sqlFile, ...new LineIndex(sql).position(at) },
+    );
+    return true;
+  }
+
+  /** `ref('orders')` → `orders` (an asset of this product) or `<domain>.<port>`; `source('shop', 'orders')` → the source's name. */
+  private plainSpelling(kind: 'ref' | 'source', args: readonly string[], product: Product | undefined): string {
+    const name = args[args.length - 1] ?? '';
+    const key = name.toLowerCase();
+    if (product && this.assets.get(product.id)?.has(key)) return name;
+    if (kind === 'source') return name;
+    for (const [, ports] of this.ports) {
+      const port = ports.get(key);
+      if (port) return `${port.domain}.${port.table}`;
+    }
+    const internal = product ? this.findInternal(key, product.id) : undefined;
+    if (internal) return `<a port of ${internal.product}>`;
+    return `${name} (or <domain>.<port>)`;
+  }
+
+  /** Models read only what the graph sees: no table functions but pure ones, nothing from the environment. */
+  private checkFunction(model: ModelNode, call: NonNullable<ModelSqlAnalysis['functions']>[number], location: SourcePosition): void {
+    const name = call.name.toLowerCase();
+    const written = call.schema === undefined ? call.name : `${call.schema}.${call.name}`;
+    if (call.kind === 'scalar') {
+      this.error(
+        'sql/environment-function',
+        `Model \`${model.name}\` calls \`${written}(…)\`, which reads the process environment or the session's settings: a model's result may depend only on what it reads.`,
+        'Put the value in a source or a model of this product (a one-row settings table, say) and read it from there.',
+        location,
+      );
+      return;
+    }
+    if (call.schema === undefined && PURE_TABLE_FUNCTIONS.includes(name)) return;
+    this.error(
+      'sql/table-function',
+      `Model \`${model.name}\` calls the table function \`${written}(…)\`, which ${tableFunctionReach(name)}. A model reads only its product's sources, models and snapshots and other products' ports, so that every read is an edge of the graph.`,
+      `Read files through a source in product.yaml (\`sources:\`); read other products through their ports \`<domain>.<port>\`. Only ${PURE_TABLE_FUNCTIONS.join(', ')} may be called in FROM.`,
+      location,
+    );
+  }
+
   /** Reports a model whose SQL cannot be used; true if there was such a problem. */
-  private reportSqlProblem(name: string, sqlFile: string, sql: string): boolean {
+  private reportSqlProblem(name: string, sqlFile: string, sql: string, product?: Product): boolean {
     const problem = this.sql.get(sqlFile)?.problem;
     if (!problem) return false;
+    if (problem.kind === 'syntax' && this.reportJinja(name, sqlFile, sql, product)) return true;
     const { code, hint } = SQL_PROBLEM_CODES[problem.kind] ?? { code: 'sql/syntax', hint: 'Fix the SQL.' };
     const position = problem.offset === undefined ? { line: 1, column: 1 } : new LineIndex(sql).position(problem.offset);
     this.error(code, `Model \`${name}\`: ${problem.message}`, hint, { file: sqlFile, ...position });
@@ -384,9 +566,19 @@ class Compiler {
     if (ref.schema === undefined) {
       const local = assets.get(name);
       if (local) return local.id;
+      if (this.declaredWithoutSql(product, ref.name)) return undefined;
       const internal = this.findInternal(name, product.id);
       if (internal) {
         this.reportInternal(model, written, internal, location());
+        return undefined;
+      }
+      if (/[/\\]|\.(csv|tsv|parquet|json|jsonl|ndjson|txt|gz|zst)$/i.test(ref.name)) {
+        this.error(
+          'ref/unknown',
+          `Model \`${model.name}\` reads the file \`${ref.name}\` directly; a model reads only its product's sources, models and snapshots and other products' ports.`,
+          'Declare the file as a source in product.yaml (`sources:` with `format` and `path`) and read the source by its name.',
+          location(),
+        );
         return undefined;
       }
       const portDomains = [...this.ports].filter(([, ports]) => ports.has(name)).map(([domain]) => domain);
@@ -403,6 +595,22 @@ class Compiler {
       return undefined;
     }
     const schema = ref.schema.toLowerCase();
+    const system = SYSTEM_SCHEMAS[schema];
+    if (system !== undefined) {
+      this.error(
+        'ref/system-schema',
+        `Model \`${model.name}\` reads \`${written}\`, in ${system} \`${ref.schema}\`, which is not part of the mesh.`,
+        schema === 'tessera_versions'
+          ? 'Read a port through its domain view, <domain>.<port>: the view always serves the published version.'
+          : 'Read this product\'s sources, models and snapshots by bare name, and other products\' ports as <domain>.<port>.',
+        location(),
+      );
+      return undefined;
+    }
+    if (schema.includes('__')) {
+      this.resolveProductSchema(product, model, ref, written, schema, assets, location());
+      return undefined;
+    }
     const domainPorts = this.ports.get(schema);
     const port = domainPorts?.get(name);
     if (port) return port.id;
@@ -434,6 +642,56 @@ class Compiler {
     return undefined;
   }
 
+  /** `<domain>__<product>.<asset>`: the schema where a product keeps its internals, never read across products. */
+  private resolveProductSchema(
+    product: Product,
+    model: ModelNode,
+    ref: ModelSqlAnalysis['references'][number],
+    written: string,
+    schema: string,
+    assets: AssetIndex,
+    location: SourcePosition,
+  ): void {
+    const owner = this.mesh.products.find((p) => `${p.spec.domain}__${p.spec.name}`.toLowerCase() === schema);
+    const name = ref.name.toLowerCase();
+    if (owner?.id === product.id) {
+      const own = assets.get(name);
+      this.error(
+        'ref/unknown',
+        `Model \`${model.name}\` reads \`${written}\` through its own product's schema${own ? '' : `, and \`${ref.name}\` is not a source, model or snapshot of ${product.id}`}.`,
+        `Read your own product's sources, models and snapshots by bare name${own ? `: \`${ref.name}\`` : ''}.`,
+        location,
+      );
+      return;
+    }
+    if (owner) {
+      const internal = this.assets.get(owner.id)?.get(name);
+      if (internal) {
+        this.reportInternal(model, written, internal, location);
+        return;
+      }
+      const ports = this.portsOf(owner.id);
+      this.error(
+        'ref/internal',
+        `Model \`${model.name}\` of ${model.product} reads \`${written}\`, in the internal schema of product ${owner.id}. Only output ports cross product boundaries.`,
+        ports.length > 0 ? `Read one of ${owner.id}'s ports instead (${ports.join(', ')}).` : `${owner.id} has no ports yet: ask its owners to expose what you need as a port.`,
+        location,
+      );
+      return;
+    }
+    if (this.mesh.unloadedDomains.some((d) => schema.startsWith(`${d.toLowerCase()}__`))) return;
+    this.error(
+      'ref/unknown',
+      `Model \`${model.name}\` reads \`${written}\`: \`${ref.schema}\` looks like a product's internal schema (<domain>__<product>), but no product has it.`,
+      'Read other products through their ports as <domain>.<port>; `tessera graph` lists them.',
+      location,
+    );
+  }
+
+  private portsOf(productId: string): string[] {
+    return [...this.nodes.values()].filter((n): n is PortNode => n.kind === 'port' && n.product === productId).map((p) => `${p.domain}.${p.table}`);
+  }
+
   /** An internal asset of another product that a reference may have meant, by `<domain>.<name>`, `<product>.<name>` or bare `<name>`. */
   private findInternal(name: string, self: string, schema?: string): MeshNode | undefined {
     for (const product of this.mesh.products) {
@@ -446,7 +704,7 @@ class Compiler {
   }
 
   private reportInternal(model: ModelNode, written: string, internal: MeshNode, location: SourcePosition): void {
-    const ports = [...this.nodes.values()].filter((n): n is PortNode => n.kind === 'port' && n.product === internal.product).map((p) => `${p.domain}.${p.table}`);
+    const ports = this.portsOf(internal.product);
     this.error(
       'ref/internal',
       `Model \`${model.name}\` of ${model.product} reads \`${written}\`, an internal ${internal.kind} of product ${internal.product}. Only output ports cross product boundaries.`,

@@ -2,7 +2,7 @@ import type { LoadResult } from './load-mesh.js';
 import type { MeshFiles } from './mesh-files.js';
 
 export type { LoadResult } from './load-mesh.js';
-export { conventionalModelSql, diskFiles, memoizedFiles, type DirEntry, type MeshFiles } from './mesh-files.js';
+export { conventionalModelSql, diskFiles, FileReadError, memoizedFiles, type DirEntry, type MeshFiles } from './mesh-files.js';
 
 /**
  * Reads and validates a mesh folder. The implementation (YAML parsers, Zod

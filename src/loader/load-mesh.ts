@@ -15,7 +15,7 @@ import {
   type TeamSpec,
 } from '../spec/index.js';
 import { schemaDiagnostics } from './schema-issues.js';
-import { diskFiles, PRODUCTS_DIR, type MeshFiles } from './mesh-files.js';
+import { diskFiles, FileReadError, PRODUCTS_DIR, type DirEntry, type MeshFiles } from './mesh-files.js';
 import { parseYaml } from './yaml-file.js';
 
 export interface LoadResult {
@@ -34,6 +34,73 @@ interface Validated<T> {
 
 function missingFile(path: string, what: string, hint: string): Diagnostic {
   return { code: 'file/missing', severity: 'error', message: `${what} not found: ${path}.`, hint, location: { file: path, line: 1, column: 1 } };
+}
+
+const UNREADABLE_REASONS: Record<string, { message: string; hint: string }> = {
+  EISDIR: { message: 'is a folder, not a file', hint: 'Replace the folder with the file, or move the folder away.' },
+  ELOOP: { message: 'is a symbolic link that loops (it points, through other links, back at itself)', hint: 'Point the link at a real file, or replace it with the file.' },
+  ENAMETOOLONG: { message: 'has a name too long for the file system', hint: 'Shorten the name (most file systems allow 255 bytes per name).' },
+  EACCES: { message: 'cannot be read: permission denied', hint: 'Give the user running tessera read permission on it.' },
+  EPERM: { message: 'cannot be read: operation not permitted', hint: 'Give the user running tessera read permission on it.' },
+};
+
+/** A file or folder that exists but cannot be read. */
+export function unreadableDiagnostic(error: FileReadError): Diagnostic {
+  const reason = UNREADABLE_REASONS[error.code] ?? { message: `cannot be read (${error.code})`, hint: 'Check the file on disk: tessera reads it as a plain text file.' };
+  return {
+    code: 'file/unreadable',
+    severity: 'error',
+    message: `\`${error.path}\` ${reason.message}.`,
+    hint: reason.hint,
+    location: { file: error.path, line: 1, column: 1 },
+  };
+}
+
+const UNREADABLE = Symbol('unreadable');
+
+/**
+ * Bytes that are not UTF-8 come out of decoding as U+FFFD; reading on would carry the
+ * corruption into the warehouse (a Latin-1 `é` in a literal), so it is reported where it is.
+ */
+function encodingDiagnostic(path: string, text: string): Diagnostic | undefined {
+  const first = text.indexOf('\uFFFD');
+  if (first < 0) return undefined;
+  const before = text.slice(0, first);
+  const line = before.split('\n').length;
+  const column = first - before.lastIndexOf('\n');
+  const more = text.split('\uFFFD').length - 2;
+  return {
+    code: 'file/encoding',
+    severity: 'error',
+    message: `\`${path}\` is not valid UTF-8: the bytes at line ${line}, column ${column}${more > 0 ? ` (and ${more} more place${more === 1 ? '' : 's'})` : ''} are not text Tessera can read faithfully.`,
+    hint: 'Save the file as UTF-8 (editors offer it under "encoding"; `iconv -f latin1 -t utf-8 FILE` converts Latin-1).',
+    location: { file: path, line, column },
+  };
+}
+
+/** The file's text, undefined when it does not exist, UNREADABLE (reported) when it cannot be read. */
+function readText(files: MeshFiles, path: string, diagnostics: Diagnostic[]): string | undefined | typeof UNREADABLE {
+  try {
+    const text = files.readText(path);
+    const encoding = text === undefined ? undefined : encodingDiagnostic(path, text);
+    if (encoding) diagnostics.push(encoding);
+    return text;
+  } catch (error) {
+    if (!(error instanceof FileReadError)) throw error;
+    diagnostics.push(unreadableDiagnostic(error));
+    return UNREADABLE;
+  }
+}
+
+/** A folder's entries; empty (and reported) when it cannot be read. */
+function listDir(files: MeshFiles, path: string, diagnostics: Diagnostic[]): DirEntry[] {
+  try {
+    return files.listDir(path);
+  } catch (error) {
+    if (!(error instanceof FileReadError)) throw error;
+    diagnostics.push(unreadableDiagnostic(error));
+    return [];
+  }
 }
 
 function validate<T>(relativePath: string, text: string, schema: z.ZodType<T>, diagnostics: Diagnostic[]): Validated<T> {
@@ -57,7 +124,7 @@ function loadModels(
 ): ModelDefinition[] {
   const declared = new Map((spec.models ?? []).map((m, index) => [m.name, { spec: m, index }]));
   const sqlPaths = new Map<string, string>();
-  for (const entry of files.listDir(`${dir}/models`)) {
+  for (const entry of listDir(files, `${dir}/models`, diagnostics)) {
     if (entry.isDirectory || !entry.name.endsWith('.sql')) continue;
     const name = entry.name.slice(0, -4);
     const path = `${dir}/models/${entry.name}`;
@@ -81,7 +148,8 @@ function loadModels(
   const models = names.map((name): ModelDefinition | undefined => {
       const declaration = declared.get(name);
       const sqlFile = sqlPaths.get(name) ?? `${dir}/models/${name}.sql`;
-      const sql = files.readText(sqlFile);
+      const sql = readText(files, sqlFile, diagnostics);
+      if (sql === UNREADABLE) return undefined;
       if (sql === undefined) {
         diagnostics.push({
           ...missingFile(sqlFile, `SQL file of model \`${name}\``, `Create ${sqlFile} with the model's SELECT, or remove the model from product.yaml.`),
@@ -105,7 +173,7 @@ type LoadedProduct = { product: Product } | FailedProduct;
 
 /** Salvages port names from a product.yaml that failed validation, so references to them are not reported as unknown. */
 function declaredPortNames(raw: unknown, domainFolder: string): string[] | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
   const { domain, ports } = raw as { domain?: unknown; ports?: unknown };
   if (ports === undefined) return [];
   if (!Array.isArray(ports)) return undefined;
@@ -122,7 +190,8 @@ function declaredPortNames(raw: unknown, domainFolder: string): string[] | undef
 function loadProduct(files: MeshFiles, domainFolder: string, productFolder: string, diagnostics: Diagnostic[]): LoadedProduct {
   const dir = `${PRODUCTS_DIR}/${domainFolder}/${productFolder}`;
   const path = `${dir}/product.yaml`;
-  const text = files.readText(path);
+  const text = readText(files, path, diagnostics);
+  if (text === UNREADABLE) return { unvalidatedModels: loadModels(files, dir, { models: [] }, undefined, diagnostics) };
   if (text === undefined) {
     diagnostics.push(
       missingFile(path, 'product.yaml', `Every folder products/<domain>/<product>/ is a data product: add ${path}, or move the folder out of products/.`),
@@ -161,9 +230,9 @@ async function loadProducts(
 ): Promise<{ products: Product[]; unloadedDomains: string[]; unloadedPorts: string[]; unvalidatedModels: ModelDefinition[] }> {
   const loaded: LoadedProduct[] = [];
   const jobDomains: string[] = [];
-  for (const domain of files.listDir(PRODUCTS_DIR)) {
+  for (const domain of listDir(files, PRODUCTS_DIR, diagnostics)) {
     if (!domain.isDirectory) continue;
-    for (const product of files.listDir(`${PRODUCTS_DIR}/${domain.name}`)) {
+    for (const product of listDir(files, `${PRODUCTS_DIR}/${domain.name}`, diagnostics)) {
       if (product.isDirectory) {
         loaded.push(loadProduct(files, domain.name, product.name, diagnostics));
         jobDomains.push(domain.name);
@@ -203,29 +272,36 @@ async function loadProducts(
  */
 export async function loadMesh(root: string, files: MeshFiles = diskFiles(root)): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
-  const meshText = files.readText('tessera.yaml');
+  const meshText = readText(files, 'tessera.yaml', diagnostics);
+  if (meshText === UNREADABLE) return { diagnostics };
   if (meshText === undefined) {
     diagnostics.push(
       missingFile('tessera.yaml', 'Mesh file', `Run tessera in the mesh root (the folder with tessera.yaml), pass --dir PATH, or create tessera.yaml with at least \`name:\`.`),
     );
     return { diagnostics };
   }
-  const teamsText = files.readText('teams.yaml');
-  const glossaryText = files.readText('glossary.yaml');
+  const teamsText = readText(files, 'teams.yaml', diagnostics);
+  const glossaryText = readText(files, 'glossary.yaml', diagnostics);
   const meshFile = validate('tessera.yaml', meshText, meshSchema, diagnostics);
 
   let teams: TeamSpec[] = [];
   let teamsFile: SpecFile | undefined;
-  if (teamsText === undefined) {
+  if (teamsText === UNREADABLE) {
+    // Reported; owners are not checked against teams nobody could read.
+  } else if (teamsText === undefined) {
     diagnostics.push(missingFile('teams.yaml', 'Teams file', 'Create teams.yaml with `teams:` listing each team (id, name, domains), so products can name their owner.'));
   } else {
     const loaded = validate('teams.yaml', teamsText, teamsFileSchema, diagnostics);
-    teams = loaded.value?.teams ?? [];
-    teamsFile = loaded.file;
+    // A teams.yaml that does not validate leaves teams unknown (no teamsFile, no teams): owners
+    // are then not checked against it, so its one mistake is not repeated in every product.
+    if (loaded.value) {
+      teams = loaded.value.teams;
+      teamsFile = loaded.file;
+    }
   }
   let glossary: GlossaryTermSpec[] = [];
   let glossaryFile: SpecFile | undefined;
-  if (glossaryText !== undefined) {
+  if (glossaryText !== undefined && glossaryText !== UNREADABLE) {
     const loaded = validate('glossary.yaml', glossaryText, glossaryFileSchema, diagnostics);
     glossary = loaded.value?.terms ?? [];
     glossaryFile = loaded.file;

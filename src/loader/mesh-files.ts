@@ -15,15 +15,37 @@ export interface DirEntry {
  * record what was read (to know later whether anything changed).
  */
 export interface MeshFiles {
-  /** The file's text, or undefined when it does not exist. */
+  /** The file's text, or undefined when it does not exist; throws FileReadError when it exists but cannot be read. */
   readText(path: string): string | undefined;
-  /** Entries sorted by name; empty when the folder does not exist. */
+  /** Entries sorted by name; empty when the folder does not exist; throws FileReadError when it cannot be read. */
   listDir(path: string): DirEntry[];
 }
 
 function missing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/**
+ * A file or folder that exists but cannot be read: a folder where a file should be
+ * (EISDIR), a symbolic link that loops (ELOOP), a name too long for the file system
+ * (ENAMETOOLONG), no permission (EACCES). The loader turns it into a diagnostic.
+ */
+export class FileReadError extends Error {
+  constructor(
+    /** Relative to the mesh root. */
+    readonly path: string,
+    /** The system's error code, e.g. `EISDIR`. */
+    readonly code: string,
+  ) {
+    super(`${code}: ${path}`);
+    this.name = 'FileReadError';
+  }
+}
+
+function readFailure(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? new FileReadError(path, code) : error;
 }
 
 /*
@@ -38,7 +60,7 @@ export function diskFiles(root: string): MeshFiles {
         return readFileSync(join(root, path), 'utf8');
       } catch (error) {
         if (missing(error)) return undefined;
-        throw error;
+        throw readFailure(path, error);
       }
     },
     listDir(path) {
@@ -48,7 +70,7 @@ export function diskFiles(root: string): MeshFiles {
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (error) {
         if (missing(error)) return [];
-        throw error;
+        throw readFailure(path, error);
       }
     },
   };
@@ -60,19 +82,35 @@ export function diskFiles(root: string): MeshFiles {
  * underneath sees every input exactly once.
  */
 export function memoizedFiles(inner: MeshFiles): MeshFiles {
-  const texts = new Map<string, string | undefined>();
-  const dirs = new Map<string, DirEntry[]>();
-  return {
-    readText(path) {
-      if (!texts.has(path)) texts.set(path, inner.readText(path));
-      return texts.get(path);
-    },
-    listDir(path) {
-      let entries = dirs.get(path);
-      if (!entries) dirs.set(path, (entries = inner.listDir(path)));
-      return entries;
-    },
+  const texts = new Map<string, string | undefined | FileReadError>();
+  const dirs = new Map<string, DirEntry[] | FileReadError>();
+  const remember = <T>(map: Map<string, T | FileReadError>, path: string, read: () => T): T => {
+    if (!map.has(path)) {
+      try {
+        map.set(path, read());
+      } catch (error) {
+        if (!(error instanceof FileReadError)) throw error;
+        map.set(path, error);
+      }
+    }
+    const value = map.get(path) as T | FileReadError;
+    if (value instanceof FileReadError) throw value;
+    return value;
   };
+  return {
+    readText: (path) => remember(texts, path, () => inner.readText(path)),
+    listDir: (path) => remember(dirs, path, () => inner.listDir(path)),
+  };
+}
+
+/** Reads that a look-ahead may skip: an unreadable file or folder is reported when the loader reaches it. */
+function readable<T>(read: () => T, otherwise: T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof FileReadError) return otherwise;
+    throw error;
+  }
 }
 
 /**
@@ -81,14 +119,14 @@ export function memoizedFiles(inner: MeshFiles): MeshFiles {
  */
 export function conventionalModelSql(files: MeshFiles): string[] {
   const sqls: string[] = [];
-  for (const domain of files.listDir(PRODUCTS_DIR)) {
+  for (const domain of readable(() => files.listDir(PRODUCTS_DIR), [])) {
     if (!domain.isDirectory) continue;
-    for (const product of files.listDir(`${PRODUCTS_DIR}/${domain.name}`)) {
+    for (const product of readable(() => files.listDir(`${PRODUCTS_DIR}/${domain.name}`), [])) {
       if (!product.isDirectory) continue;
       const models = `${PRODUCTS_DIR}/${domain.name}/${product.name}/models`;
-      for (const entry of files.listDir(models)) {
+      for (const entry of readable(() => files.listDir(models), [])) {
         if (entry.isDirectory || !entry.name.endsWith('.sql')) continue;
-        const sql = files.readText(`${models}/${entry.name}`);
+        const sql = readable(() => files.readText(`${models}/${entry.name}`), undefined);
         if (sql !== undefined) sqls.push(sql);
       }
     }

@@ -48,14 +48,43 @@ export function describePath(path: SpecPath): string {
 }
 
 function typeName(value: unknown): string {
+  if (value === undefined) return 'missing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** Fields a mapping schema requires, for the message about an empty file. */
+function requiredKeys(schema: z.ZodType): string[] {
+  if (!(schema instanceof z.ZodObject)) return [];
+  return Object.entries(schema.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([key]) => key);
+}
+
+/**
+ * A file whose top level is not a mapping (empty, only comments, a list, a scalar): one
+ * diagnostic for the whole file, instead of Zod's view of it.
+ */
+function topLevelDiagnostic(schema: z.ZodType, value: unknown, file: SpecFile): Diagnostic | undefined {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return undefined;
+  const required = requiredKeys(schema);
+  const fields = required.length > 0 ? ` Start with its required field${required.length === 1 ? '' : 's'}: ${required.map((k) => `\`${k}:\``).join(', ')}.` : '';
+  const what = value === undefined || value === null ? 'is empty' : `holds ${typeName(value)}`;
+  return {
+    code: value === undefined || value === null ? 'spec/missing-field' : 'spec/invalid-type',
+    severity: 'error',
+    message: `\`${file.path}\` ${what}: it must be a mapping of fields (\`key: value\` lines).`,
+    hint: `Write the file as \`key: value\` lines.${fields}`,
+    location: { file: file.path, line: 1, column: 1 },
+  };
+}
+
 /** Turns Zod's issues into diagnostics that point into the YAML file. */
 export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, value: unknown, file: SpecFile): Diagnostic[] {
+  const top = topLevelDiagnostic(schema, value, file);
+  if (top) return [top];
   const diagnostics: Diagnostic[] = [];
   for (const issue of issues) {
     const path = issue.path as (string | number)[];
@@ -135,6 +164,15 @@ export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, v
             hint: `Use one of: ${allowed.join(', ')}.`,
             location: file.locate(actual === undefined ? path.slice(0, -1) : path),
           });
+        } else if (valueAt(value, path) === undefined && path.length > 0) {
+          const field = String(path[path.length - 1]);
+          diagnostics.push({
+            code: 'spec/missing-field',
+            severity: 'error',
+            message: `Missing required field \`${field}\`${path.length > 1 ? ` in ${describePath(path.slice(0, -1))}` : ''}.`,
+            hint: `Add \`${field}:\`; the JSON Schema (tessera schema) shows the forms it accepts.`,
+            location: file.locate(path.slice(0, -1), { key: true }),
+          });
         } else {
           diagnostics.push({
             code: 'spec/invalid-type',
@@ -170,6 +208,10 @@ function article(word: string): string {
 
 function hintFor(issue: Issue): string {
   switch (issue.code) {
+    case 'custom': {
+      const hint = (issue.params as { hint?: unknown } | undefined)?.hint;
+      return typeof hint === 'string' ? hint : 'Fix the value as the message says; `tessera schema` writes the JSON Schema your editor can check against.';
+    }
     case 'too_small':
       return issue.origin === 'array' ? 'Give at least one item, or remove the field.' : `The value must be at least ${String(issue.minimum)}.`;
     case 'too_big':

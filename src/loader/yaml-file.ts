@@ -67,7 +67,9 @@ export function parseYaml(path: string, text: string): ParsedYaml {
   } catch (error) {
     if (!(error instanceof jsYaml.YAMLException)) throw error;
     const { doc, lines } = parsed();
-    const diagnostics = doc.errors.map((e) => {
+    // After the first syntax error the parser's view of the rest is guesswork (a tab-indented
+    // line makes it misread the lines after): report the first one only.
+    const diagnostics = doc.errors.slice(0, 1).map((e) => {
       const unclosed = e.code === 'MISSING_CHAR' && /quote/i.test(e.message) ? unclosedQuote(text) : undefined;
       const location = unclosed === undefined ? position(lines, e.pos[0]) : { file: path, ...unclosed };
       return syntaxDiagnostic(e.code, firstLine(e.message), location);

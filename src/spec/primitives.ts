@@ -23,7 +23,17 @@ export const isoDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD' })
   .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'is not a real calendar date' });
 
-export function isValidCron(expression: string): boolean {
+const CRON_FIELDS = [
+  { name: 'minute', allowed: '0–59' },
+  { name: 'hour', allowed: '0–23' },
+  { name: 'day of month', allowed: '1–31, or L' },
+  { name: 'month', allowed: '1–12 or JAN–DEC' },
+  { name: 'weekday', allowed: '0–7 or SUN–SAT (0 and 7 are Sunday)' },
+] as const;
+
+const CRON_EXAMPLE = 'five fields: minute hour day month weekday, e.g. "0 6 * * *"';
+
+function compiles(expression: string): boolean {
   try {
     new Cron(expression, { paused: true });
     return true;
@@ -32,10 +42,41 @@ export function isValidCron(expression: string): boolean {
   }
 }
 
-/** A five- or six-field cron expression, e.g. `0 6 * * *` (every day at 06:00). */
-export const cron = z
-  .string()
-  .refine(isValidCron, { message: 'is not a valid cron expression (five fields: minute hour day month weekday, e.g. "0 6 * * *")' });
+/**
+ * Why a schedule is not a usable cron expression, or undefined when it is: exactly five
+ * fields (or a nickname such as `@daily`), each valid, and some time that matches them
+ * (`0 5 31 2 *` never fires).
+ */
+export function cronProblem(expression: string): string | undefined {
+  const trimmed = expression.trim();
+  if (trimmed.startsWith('@')) return compiles(trimmed) ? undefined : `\`${trimmed}\` is not a cron nickname (@yearly, @monthly, @weekly, @daily, @hourly)`;
+  const fields = trimmed === '' ? [] : trimmed.split(/\s+/);
+  if (fields.length !== CRON_FIELDS.length) {
+    const extra = fields.length === 6 ? ' (six fields would add seconds first, which schedules do not take)' : '';
+    return `has ${fields.length} field${fields.length === 1 ? '' : 's'}${extra}; a schedule has ${CRON_EXAMPLE}`;
+  }
+  for (const [i, field] of CRON_FIELDS.entries()) {
+    const alone = CRON_FIELDS.map((_, j) => (j === i ? fields[j] : '*')).join(' ');
+    if (!compiles(alone)) return `has \`${fields[i] ?? ''}\` as its ${field.name} (field ${i + 1}), which is not valid: the ${field.name} takes ${field.allowed}, lists (1,15), ranges (1-5) and steps (*/15)`;
+  }
+  if (!compiles(trimmed)) return `is not a valid cron expression (${CRON_EXAMPLE})`;
+  if (new Cron(trimmed, { paused: true }).nextRun() === null) {
+    return `never fires: no date has day of month \`${fields[2] ?? ''}\` in month \`${fields[3] ?? ''}\``;
+  }
+  return undefined;
+}
+
+export function isValidCron(expression: string): boolean {
+  return cronProblem(expression) === undefined;
+}
+
+/** A five-field cron expression, e.g. `0 6 * * *` (every day at 06:00), or a nickname such as `@daily`. */
+export const cron = z.string().superRefine((value, context) => {
+  const problem = cronProblem(value);
+  if (problem !== undefined) {
+    context.addIssue({ code: 'custom', message: `is "${value}", which ${problem}`, params: { hint: `Write the schedule as ${CRON_EXAMPLE} (every day at 06:00).` } });
+  }
+});
 
 /** Converts `30m` / `24h` / `7d` to milliseconds. */
 export function durationToMs(value: string): number {

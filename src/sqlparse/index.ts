@@ -1,2 +1,2 @@
 export { SqlAnalyzer, type AnalyzeStats } from './analyze.js';
-export type { ParsedSelect, SqlProblem, SqlProblemKind, TableReference } from './parsed-select.js';
+export type { FunctionCall, ParsedSelect, SqlProblem, SqlProblemKind, TableReference } from './parsed-select.js';

@@ -50,13 +50,20 @@ export class ParseCache {
     }
   }
 
-  /** Writes through a temporary file and a rename, so a crash never leaves half a cache. */
+  /**
+   * Writes through a temporary file and a rename, so a crash never leaves half a cache.
+   * Best effort: a cache that cannot be written (a path too long, a read-only disk) only costs speed.
+   */
   async save(): Promise<void> {
     if (this.path === undefined || !this.dirty) return;
-    await mkdir(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify(Object.fromEntries(this.entries)));
-    await rename(temporary, this.path);
-    this.dirty = false;
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      const temporary = `${this.path}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(Object.fromEntries(this.entries)));
+      await rename(temporary, this.path);
+      this.dirty = false;
+    } catch (error) {
+      if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import type { ParsedSelect, TableReference } from './parsed-select.js';
+import type { FunctionCall, ParsedSelect, TableReference } from './parsed-select.js';
 
 /*
  * Reads table references out of the JSON that DuckDB's json_serialize_sql
@@ -15,6 +15,23 @@ const BASE_TABLE = new RegExp(
   'g',
 );
 const BASE_TABLE_MARKER = /"type":"BASE_TABLE"/g;
+const TABLE_FUNCTION = new RegExp(
+  `"type":"TABLE_FUNCTION","alias":"(?:[^"\\\\]|\\\\.)*","sample":(?:null|\\{.*?\\}),"query_location":(\\d+),"function":\\{"class":"FUNCTION","type":"FUNCTION","alias":"(?:[^"\\\\]|\\\\.)*","query_location":\\d+,"function_name":${STRING},"schema":${STRING}`,
+  'g',
+);
+const TABLE_FUNCTION_MARKER = /"type":"TABLE_FUNCTION"/g;
+/**
+ * Scalar functions that read the environment rather than their arguments: the
+ * process's variables and the session's settings. A model's result must depend
+ * only on what it reads through the graph.
+ */
+const ENVIRONMENT_FUNCTIONS = ['getenv', 'current_setting', 'getvariable'];
+const ENVIRONMENT_CALL = new RegExp(
+  `"class":"FUNCTION","type":"FUNCTION","alias":"(?:[^"\\\\]|\\\\.)*","query_location":(\\d+),"function_name":"(${ENVIRONMENT_FUNCTIONS.join('|')})","schema":${STRING}`,
+  'g',
+);
+/** DuckDB's parser lowercases function names: plain substring tests are the cheap first look. */
+const ENVIRONMENT_MARKERS = ENVIRONMENT_FUNCTIONS.map((name) => `"function_name":"${name}"`);
 const CTE_NAME = new RegExp(`\\{"key":${STRING},"value":\\{"aliases":`, 'g');
 const CTE_MARKER = /"cte_map":\{"map":\[\{/g;
 
@@ -29,7 +46,39 @@ interface RawReference {
   location: number;
 }
 
-function fastExtract(json: string): { references: RawReference[]; ctes: Set<string> } | undefined {
+interface RawCall {
+  kind: 'table' | 'scalar';
+  name: string;
+  schema: string;
+  location: number;
+}
+
+interface Extracted {
+  references: RawReference[];
+  calls: RawCall[];
+  ctes: Set<string>;
+}
+
+/** Table functions and environment calls; the marker tests keep SQL without any as fast as before. */
+function fastCalls(json: string): RawCall[] | undefined {
+  const calls: RawCall[] = [];
+  if (json.includes('"type":"TABLE_FUNCTION"')) {
+    for (const m of json.matchAll(TABLE_FUNCTION)) {
+      calls.push({ kind: 'table', location: Number(m[1]), name: unescapeJson(m[2] ?? ''), schema: unescapeJson(m[3] ?? '') });
+    }
+    if (calls.length !== (json.match(TABLE_FUNCTION_MARKER)?.length ?? 0)) return undefined;
+  }
+  if (ENVIRONMENT_MARKERS.some((marker) => json.includes(marker))) {
+    for (const m of json.matchAll(ENVIRONMENT_CALL)) {
+      calls.push({ kind: 'scalar', location: Number(m[1]), name: m[2] ?? '', schema: unescapeJson(m[3] ?? '') });
+    }
+  }
+  return calls;
+}
+
+function fastExtract(json: string): Extracted | undefined {
+  const calls = fastCalls(json);
+  if (calls === undefined) return undefined;
   const references: RawReference[] = [];
   for (const m of json.matchAll(BASE_TABLE)) {
     references.push({ location: Number(m[1]), schema: unescapeJson(m[2] ?? ''), name: unescapeJson(m[3] ?? ''), catalog: unescapeJson(m[4] ?? '') });
@@ -38,12 +87,14 @@ function fastExtract(json: string): { references: RawReference[]; ctes: Set<stri
   const ctes = new Set<string>();
   for (const m of json.matchAll(CTE_NAME)) ctes.add(unescapeJson(m[1] ?? '').toLowerCase());
   if ((json.match(CTE_MARKER)?.length ?? 0) > 0 && ctes.size === 0) return undefined;
-  return { references, ctes };
+  return { references, calls, ctes };
 }
 
-function slowExtract(json: string): { references: RawReference[]; ctes: Set<string> } {
+function slowExtract(json: string): Extracted {
   const references: RawReference[] = [];
+  const calls: RawCall[] = [];
   const ctes = new Set<string>();
+  const environment = new Set(ENVIRONMENT_FUNCTIONS);
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) {
       for (const item of node) visit(item);
@@ -59,12 +110,33 @@ function slowExtract(json: string): { references: RawReference[]; ctes: Set<stri
         location: typeof record.query_location === 'number' ? record.query_location : 0,
       });
     }
+    if (record.type === 'TABLE_FUNCTION') {
+      const fn = record.function as Record<string, unknown> | null | undefined;
+      calls.push({
+        kind: 'table',
+        name: typeof fn?.function_name === 'string' ? fn.function_name : '?',
+        schema: typeof fn?.schema === 'string' ? fn.schema : '',
+        location: typeof record.query_location === 'number' ? record.query_location : 0,
+      });
+      // Its arguments may hold calls of their own; the function node itself is not one more.
+      for (const child of fn && Array.isArray(fn.children) ? fn.children : []) visit(child);
+      for (const [key, value] of Object.entries(record)) if (key !== 'function') visit(value);
+      return;
+    }
+    if (record.class === 'FUNCTION' && typeof record.function_name === 'string' && environment.has(record.function_name.toLowerCase())) {
+      calls.push({
+        kind: 'scalar',
+        name: record.function_name,
+        schema: typeof record.schema === 'string' ? record.schema : '',
+        location: typeof record.query_location === 'number' ? record.query_location : 0,
+      });
+    }
     const cteMap = record.cte_map as { map?: { key?: unknown }[] } | undefined;
     for (const entry of cteMap?.map ?? []) if (typeof entry.key === 'string') ctes.add(entry.key.toLowerCase());
     for (const value of Object.values(record)) visit(value);
   };
   visit(JSON.parse(json));
-  return { references, ctes };
+  return { references, calls, ctes };
 }
 
 /** DuckDB's query_location counts UTF-8 bytes; the rest of Tessera counts characters. */
@@ -140,7 +212,7 @@ export function readSerializedSelect(sql: string, json: string): ParsedSelect {
       problem: { kind: 'multiple-statements', message: `The model holds ${count} statements; a model is one SELECT.`, ...(offset === undefined ? {} : { offset }) },
     };
   }
-  const { references, ctes } = fastExtract(json) ?? slowExtract(json);
+  const { references, calls, ctes } = fastExtract(json) ?? slowExtract(json);
   const result: TableReference[] = [];
   for (const ref of references) {
     if (ref.schema === '' && ref.catalog === '' && ctes.has(ref.name.toLowerCase())) continue;
@@ -151,5 +223,13 @@ export function readSerializedSelect(sql: string, json: string): ParsedSelect {
       ...(ref.catalog === '' ? {} : { catalog: ref.catalog }),
     });
   }
-  return { references: result };
+  const functions: FunctionCall[] = [];
+  const tableAt = new Set(calls.filter((c) => c.kind === 'table').map((c) => c.location));
+  for (const call of calls) {
+    // A table function's own call node matches the scalar pattern too, at the same place.
+    if (call.kind === 'scalar' && tableAt.has(call.location)) continue;
+    functions.push({ kind: call.kind, name: call.name, offset: byteToCharOffset(sql, call.location), ...(call.schema === '' ? {} : { schema: call.schema }) });
+  }
+  functions.sort((a, b) => a.offset - b.offset);
+  return functions.length > 0 ? { references: result, functions } : { references: result };
 }

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { DirEntry, MeshFiles } from '../loader/index.js';
+import { FileReadError, type DirEntry, type MeshFiles } from '../loader/index.js';
 
 /** One thing the loader looked at: a file's content or a folder's listing. */
 export interface MeshInput {
@@ -11,6 +11,23 @@ function hashFile(hash: Hash, path: string, text: string | undefined): void {
   hash.update(`f\0${path}\0`);
   hash.update(text === undefined ? '\u0001missing' : text);
   hash.update('\0');
+}
+
+function hashUnreadable(hash: Hash, kind: string, path: string, error: FileReadError): void {
+  hash.update(`${kind}\0${path}\0\u0002${error.code}\0`);
+}
+
+/** Runs a read; an unreadable file is an input too (its error code is hashed), then rethrown. */
+function recorded<T>(hash: Hash, kind: string, path: string, read: () => T, record: (value: T) => void): T {
+  let value: T;
+  try {
+    value = read();
+  } catch (error) {
+    if (error instanceof FileReadError) hashUnreadable(hash, kind, path, error);
+    throw error;
+  }
+  record(value);
+  return value;
 }
 
 function hashDir(hash: Hash, path: string, entries: readonly DirEntry[]): void {
@@ -31,17 +48,17 @@ export class RecordingFiles implements MeshFiles {
   constructor(private readonly inner: MeshFiles) {}
 
   readText(path: string): string | undefined {
-    const text = this.inner.readText(path);
     this.inputs.push({ kind: 'file', path });
-    hashFile(this.hash, path, text);
-    return text;
+    return recorded(this.hash, 'f', path, () => this.inner.readText(path), (text) => {
+      hashFile(this.hash, path, text);
+    });
   }
 
   listDir(path: string): DirEntry[] {
-    const entries = this.inner.listDir(path);
     this.inputs.push({ kind: 'dir', path });
-    hashDir(this.hash, path, entries);
-    return entries;
+    return recorded(this.hash, 'd', path, () => this.inner.listDir(path), (entries) => {
+      hashDir(this.hash, path, entries);
+    });
   }
 
   digest(): string {
@@ -53,8 +70,19 @@ export class RecordingFiles implements MeshFiles {
 export function replayDigest(files: MeshFiles, inputs: readonly MeshInput[]): string {
   const hash = createHash('sha1');
   for (const input of inputs) {
-    if (input.kind === 'file') hashFile(hash, input.path, files.readText(input.path));
-    else hashDir(hash, input.path, files.listDir(input.path));
+    try {
+      if (input.kind === 'file') {
+        recorded(hash, 'f', input.path, () => files.readText(input.path), (text) => {
+          hashFile(hash, input.path, text);
+        });
+      } else {
+        recorded(hash, 'd', input.path, () => files.listDir(input.path), (entries) => {
+          hashDir(hash, input.path, entries);
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof FileReadError)) throw error;
+    }
   }
   return hash.digest('base64url');
 }

@@ -5,7 +5,7 @@ import { lintMesh, type LintFinding } from '../governance/index.js';
 import { conventionalModelSql, diskFiles, loadMesh, memoizedFiles, type MeshFiles } from '../loader/index.js';
 import type { Mesh } from '../spec/index.js';
 import { SqlAnalyzer, type AnalyzeStats } from '../sqlparse/index.js';
-import { tesseraDir } from './paths.js';
+import { meshRootProblem, tesseraDir } from './paths.js';
 
 export interface OpenMeshOptions {
   /** Reuse and update the parse cache under .tessera/cache (default true). */
@@ -33,8 +33,11 @@ export interface OpenedMesh {
 export async function openMesh(dir: string, options: OpenMeshOptions = {}): Promise<OpenedMesh> {
   const started = performance.now();
   const root = resolve(dir);
+  // Only the disk has a folder to check; a mesh read from git or memory brings its own files.
+  const unusable = options.files === undefined ? meshRootProblem(root) : undefined;
+  if (unusable) return { root, diagnostics: [unusable], fixable: [], stats: { products: 0, models: 0, sql: { parsed: 0, cached: 0 }, milliseconds: performance.now() - started } };
   const files = memoizedFiles(options.files ?? diskFiles(root));
-  const analyzer = await SqlAnalyzer.open(options.cache === false ? undefined : join(tesseraDir(root), 'cache', 'sql-parse-v1.json'));
+  const analyzer = await SqlAnalyzer.open(options.cache === false ? undefined : join(tesseraDir(root), 'cache', 'sql-parse-v2.json'));
   try {
     // Start DuckDB on the model files while the YAML loads: the two do not depend on each other.
     analyzer.prefetch(conventionalModelSql(files));

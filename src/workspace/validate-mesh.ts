@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { diskFiles } from '../loader/index.js';
 import { RecordingFiles, replayDigest, type MeshInput } from './input-digest.js';
 import type { OpenedMesh } from './open-mesh.js';
-import { tesseraDir } from './paths.js';
+import { meshRootProblem, tesseraDir } from './paths.js';
 
 export interface ValidateResult {
   readonly diagnostics: Diagnostic[];
@@ -41,11 +41,16 @@ async function readMemo(path: string): Promise<Memo | undefined> {
   }
 }
 
+/** Best effort: a memo that cannot be written (a path too long, a read-only disk) only costs speed next time. */
 async function writeMemo(path: string, memo: Memo): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(memo));
-  await rename(temporary, path);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify(memo));
+    await rename(temporary, path);
+  } catch (error) {
+    if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+  }
 }
 
 /**
@@ -59,6 +64,11 @@ async function writeMemo(path: string, memo: Memo): Promise<void> {
 export async function validateMesh(dir: string, options: { cache?: boolean; today?: string } = {}): Promise<ValidateResult> {
   const started = performance.now();
   const root = resolve(dir);
+  const unusable = meshRootProblem(root);
+  if (unusable) {
+    const stats = { products: 0, models: 0, sql: { parsed: 0, cached: 0 }, milliseconds: performance.now() - started, unchanged: false };
+    return { diagnostics: [unusable], stats };
+  }
   const useCache = options.cache !== false;
   const memoPath = join(tesseraDir(root), 'cache', 'validate-v1.json');
   const today = options.today ?? todayUtc();
