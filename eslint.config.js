@@ -15,12 +15,15 @@ const layers = {
   workspace: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader'],
   examples: [],
   warehouse: ['diagnostics'],
+  pgwire: ['diagnostics'],
   state: ['diagnostics', 'warehouse'],
-  runner: ['diagnostics', 'spec', 'compiler', 'checks', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state'],
-  server: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state', 'runner'],
-  cli: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner', 'server'],
+  access: ['diagnostics', 'spec', 'compiler'],
+  runner: ['diagnostics', 'spec', 'compiler', 'checks', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state', 'access'],
+  gateway: ['diagnostics', 'spec', 'compiler', 'access', 'warehouse', 'state', 'runner'],
+  server: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state', 'runner', 'access', 'gateway', 'pgwire'],
+  cli: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner', 'server', 'access', 'gateway'],
 };
-const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance', 'checks'];
+const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance', 'checks', 'access'];
 const allLayers = Object.keys(layers);
 
 const deepImport = {

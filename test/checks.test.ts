@@ -29,6 +29,7 @@ beforeAll(async () => {
   await state.migrate();
   await warehouse.execute(`CREATE SCHEMA shop; CREATE SCHEMA ref;
     CREATE TABLE ref.customers AS SELECT * FROM (VALUES (10), (11), (12)) AS t(customer_id);
+    CREATE SCHEMA tessera_raw; CREATE VIEW tessera_raw.ref__customers AS SELECT * FROM ref.customers;
     CREATE TABLE shop.orders AS SELECT * FROM (VALUES
       (1, 10, 12.5, 'placed', 'a@x.nl', TIMESTAMP '2026-11-20 10:00:00'),
       (2, 11, 8.0, 'shipped', NULL, TIMESTAMP '2026-11-20 11:00:00'),

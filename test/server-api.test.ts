@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../src/diagnostics/index.js';
 import { lintMesh } from '../src/governance/index.js';
 import { openMeshWarehouse, openState } from '../src/runner/index.js';
-import { buildApp, type Job, type JobQueue, type JobRequest, type LoadedMesh, type ServerContext } from '../src/server/index.js';
+import { buildApp, openServerAccess, type Job, type JobQueue, type JobRequest, type LoadedMesh, type ServerContext } from '../src/server/index.js';
 import { openMesh } from '../src/workspace/index.js';
 import { writeFarm, writePrices } from './support/farm-mesh.js';
 import { runCli } from './support/run-cli.js';
@@ -28,6 +28,13 @@ class FakeJobs implements JobQueue {
 
   get(id: string): Job | undefined {
     return this.jobs.get(id);
+  }
+
+  cancel(id: string): boolean {
+    const job = this.jobs.get(id);
+    if (job?.status !== 'queued') return false;
+    this.jobs.set(id, { ...job, status: 'cancelled' });
+    return true;
   }
 
   list(): readonly Job[] {
@@ -63,6 +70,8 @@ class FakeJobs implements JobQueue {
 interface Served {
   readonly app: FastifyInstance;
   readonly base: string;
+  /** Headers that authenticate as the admin. */
+  readonly auth: Record<string, string>;
   readonly jobs: FakeJobs;
   close(): Promise<void>;
 }
@@ -80,7 +89,8 @@ async function serve(dir: string, loaded?: LoadedMesh): Promise<Served> {
   const { warehouse, release } = await openMeshWarehouse(dir, spec, { command: 'test' });
   const state = await openState(warehouse);
   const jobs = new FakeJobs();
-  const ctx: ServerContext = { root: dir, mesh: () => mesh, warehouse, state, jobs, startedAt: new Date().toISOString() };
+  const governed = await openServerAccess(dir, warehouse, state, () => mesh);
+  const ctx: ServerContext = { root: dir, mesh: () => mesh, warehouse, state, jobs, ...governed, startedAt: new Date().toISOString() };
   const app = await buildApp(ctx);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -88,9 +98,11 @@ async function serve(dir: string, loaded?: LoadedMesh): Promise<Served> {
   return {
     app,
     base: `http://127.0.0.1:${address.port}`,
+    auth: { authorization: `Bearer ${governed.adminToken}` },
     jobs,
     close: async () => {
       await app.close();
+      await governed.close();
       await release();
     },
   };
@@ -99,7 +111,7 @@ async function serve(dir: string, loaded?: LoadedMesh): Promise<Served> {
 /** GET as JSON; the body's type is what the test expects the schema to say. */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the shape it expects
 async function get<T = Record<string, unknown>>(served: Served, path: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${served.base}${path}`);
+  const response = await fetch(`${served.base}${path}`, { headers: served.auth });
   const body: unknown = await response.json();
   return { status: response.status, body: body as T };
 }
@@ -160,7 +172,7 @@ describe('the REST API on the farm', () => {
     for (const path of ['/api/mesh', '/api/products', '/api/products/{id}', '/api/lineage', '/api/runs', '/api/runs/{id}', '/api/teams', '/api/lint', '/api/jobs', '/api/jobs/{id}/events']) {
       expect(Object.keys(body.paths)).toContain(path);
     }
-    const docs = await fetch(`${served.base}/api/docs`);
+    const docs = await fetch(`${served.base}/api/docs`, { headers: served.auth });
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
   });
@@ -280,20 +292,20 @@ describe('the REST API on the farm', () => {
   });
 
   it('queues jobs and streams their progress as Server-Sent Events', async () => {
-    const response = await fetch(`${served.base}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'run', select: ['sales.orders'] }) });
+    const response = await fetch(`${served.base}/api/jobs`, { method: 'POST', headers: { ...served.auth, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'run', select: ['sales.orders'] }) });
     expect(response.status).toBe(202);
     const job = (await response.json()) as Job;
-    expect(job.request).toEqual({ kind: 'run', select: ['sales.orders'], trigger: 'api' });
+    expect(job.request).toEqual({ by: 'admin', kind: 'run', select: ['sales.orders'], trigger: 'api' });
     expect(served.jobs.list()).toHaveLength(1);
     expect((await get<{ jobs: Job[] }>(served, '/api/jobs')).body.jobs).toHaveLength(1);
     expect((await get<Job>(served, `/api/jobs/${job.id}`)).body.status).toBe('queued');
-    const events = await fetch(`${served.base}/api/jobs/${job.id}/events`);
+    const events = await fetch(`${served.base}/api/jobs/${job.id}/events`, { headers: served.auth });
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     const text = await events.text();
     expect(text).toContain('event: line\ndata: building sales.orders\n\n');
     const end = /event: end\ndata: (.*)\n\n/.exec(text);
     expect(JSON.parse(end?.[1] ?? '{}')).toMatchObject({ id: job.id, status: 'success' });
-    const bad = await fetch(`${served.base}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'deploy' }) });
+    const bad = await fetch(`${served.base}/api/jobs`, { method: 'POST', headers: { ...served.auth, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'deploy' }) });
     expect(bad.status).toBe(400);
     expect((await get(served, '/api/jobs/nope/events')).status).toBe(404);
   });

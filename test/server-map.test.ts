@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintMesh } from '../src/governance/index.js';
 import { openMeshWarehouse, openState } from '../src/runner/index.js';
-import { buildApp, type JobQueue, type LoadedMesh, type ServerContext } from '../src/server/index.js';
+import { buildApp, openServerAccess, type ServerAccess, type JobQueue, type LoadedMesh, type ServerContext } from '../src/server/index.js';
 import { domainOrder, packDomains } from '../src/server/map-layout.js';
 import { openMesh } from '../src/workspace/index.js';
 import { writeFarm, writePrices } from './support/farm-mesh.js';
@@ -65,6 +65,7 @@ const noJobs: JobQueue = {
     throw new Error('no jobs in this test');
   },
   get: () => undefined,
+  cancel: () => false,
   list: () => [],
   follow: () => () => undefined,
   onChange: () => () => undefined,
@@ -104,11 +105,12 @@ describe('GET /api/map', () => {
   let app: FastifyInstance;
   let base: string;
   let release: () => Promise<void>;
+  let governed: ServerAccess | undefined;
   /** What the server serves: tests replace it as a reload of the files would. */
   let current: LoadedMesh;
 
   const get = async (path: string): Promise<{ status: number; body: unknown }> => {
-    const response = await fetch(`${base}${path}`);
+    const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${governed?.adminToken ?? ''}` } });
     return { status: response.status, body: await response.json() };
   };
   const getMap = async (): Promise<MeshMap> => (await get('/api/map')).body as MeshMap;
@@ -122,7 +124,8 @@ describe('GET /api/map', () => {
     const opened = await openMeshWarehouse(farm.dir, { name: 'farm' }, { command: 'test' });
     release = opened.release;
     const state = await openState(opened.warehouse);
-    const ctx: ServerContext = { root: farm.dir, mesh: () => current, warehouse: opened.warehouse, state, jobs: noJobs, startedAt: new Date().toISOString() };
+    governed = await openServerAccess(farm.dir, opened.warehouse, state, () => current);
+    const ctx: ServerContext = { root: farm.dir, mesh: () => current, warehouse: opened.warehouse, state, jobs: noJobs, ...governed, startedAt: new Date().toISOString() };
     app = await buildApp(ctx);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
@@ -132,6 +135,7 @@ describe('GET /api/map', () => {
 
   afterAll(async () => {
     await app.close();
+    await governed?.close();
     await release();
     farm.cleanup();
   });

@@ -11,6 +11,11 @@ import { openMesh } from '../src/workspace/index.js';
 import { missedSince, productSchedules, startServer, upstreamProducts, type RunningServer } from '../src/server/index.js';
 import { writeFarm, writePrices } from './support/farm-mesh.js';
 
+/** Headers that authenticate as the server's admin. */
+function admin(server: RunningServer): Record<string, string> {
+  return { authorization: `Bearer ${server.adminToken}` };
+}
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -57,11 +62,11 @@ describe('tessera serve', () => {
     const note = JSON.parse(readFileSync(join(dir, '.tessera', 'server.json'), 'utf8')) as { url: string; pid: number };
     expect(note).toMatchObject({ url: server.url, pid: process.pid });
 
-    const meshSummary = async (): Promise<{ latestRun: number | null; health: Record<string, number> }> => (await (await fetch(`${server.url}/api/mesh`)).json()) as { latestRun: number | null; health: Record<string, number> };
+    const meshSummary = async (): Promise<{ latestRun: number | null; health: Record<string, number> }> => (await (await fetch(`${server.url}/api/mesh`, { headers: admin(server) })).json()) as { latestRun: number | null; health: Record<string, number> };
     // Read before the run, so that the server has a cached state the run must replace.
-    const orders = async (): Promise<{ health: string; ports: { current?: { version: number } }[] }> => (await (await fetch(`${server.url}/api/products/sales.orders`)).json()) as { health: string; ports: { current?: { version: number } }[] };
+    const orders = async (): Promise<{ health: string; ports: { current?: { version: number } }[] }> => (await (await fetch(`${server.url}/api/products/sales.orders`, { headers: admin(server) })).json()) as { health: string; ports: { current?: { version: number } }[] };
     expect(await meshSummary()).toMatchObject({ latestRun: null, health: { unknown: 3 } });
-    const healths = async (): Promise<string[]> => ((await (await fetch(`${server.url}/api/products`)).json()) as { products: { health: string }[] }).products.map((p) => p.health);
+    const healths = async (): Promise<string[]> => ((await (await fetch(`${server.url}/api/products`, { headers: admin(server) })).json()) as { products: { health: string }[] }).products.map((p) => p.health);
     expect(await healths()).toEqual(['unknown', 'unknown', 'unknown']);
     const before = await orders();
     expect(before.health).toBe('unknown');

@@ -57,7 +57,7 @@ describe('the web catalog in tessera serve', () => {
       ['/assets/missing.js', html],
       ['/products/sales.orders', { accept: 'application/json' }],
     ] as const) {
-      const response = await fetch(`${server.url}${path}`, { headers });
+      const response = await fetch(`${server.url}${path}`, { headers: { ...headers, authorization: `Bearer ${server.adminToken}` } });
       expect(response.status, path).toBe(404);
       expect(((await response.json()) as { code: string }).code).toBe('not_found');
     }

@@ -14,7 +14,7 @@ interface MeshSummary {
 let session: CatalogSession;
 
 async function api<T>(path: string): Promise<T> {
-  const response = await fetch(new URL(path, session.url));
+  const response = await fetch(new URL(path, session.url), { headers: session.auth });
   expect(response.status, path).toBe(200);
   return (await response.json()) as T;
 }

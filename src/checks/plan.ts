@@ -21,7 +21,11 @@ export type CheckSource =
   /** A query of its own returning one row with a column `value`. */
   | { readonly from: 'query'; readonly sql: string };
 
-export function planChecks(checks: readonly Check[], table: string, d: Dialect): CheckPlan {
+/**
+ * `portTable` names the relation a reference check reads for a port (the runner passes
+ * the raw current version, so a check compares real values, not masked ones).
+ */
+export function planChecks(checks: readonly Check[], table: string, d: Dialect, portTable?: (domain: string, table: string) => string): CheckPlan {
   const metrics: { key: string; expression: string }[] = [];
   const byKey = new Map<string, number>();
   const fused = (metric: Metric): CheckSource => {
@@ -42,7 +46,7 @@ export function planChecks(checks: readonly Check[], table: string, d: Dialect):
       case 'freshness':
         return fused({ kind: 'max', column: check.column });
       case 'reference':
-        return { from: 'query', sql: `SELECT count(*) AS value FROM ${table} AS t WHERE ${unmatched(check, d)}` };
+        return { from: 'query', sql: `SELECT count(*) AS value FROM ${table} AS t WHERE ${unmatched(check, d, portTable)}` };
       case 'sql':
         return { from: 'query', sql: `WITH ${d.ident('this')} AS (SELECT * FROM ${table}) SELECT count(*) AS value FROM (${check.query}) AS failing` };
     }
@@ -52,8 +56,8 @@ export function planChecks(checks: readonly Check[], table: string, d: Dialect):
 }
 
 /** Rows of `t` whose key has no match in the referenced port (rows with a NULL in the key are not checked). */
-function unmatched(check: Extract<Check, { type: 'reference' }>, d: Dialect): string {
-  const target = d.table(check.port.domain, check.port.table);
+function unmatched(check: Extract<Check, { type: 'reference' }>, d: Dialect, portTable?: (domain: string, table: string) => string): string {
+  const target = portTable ? portTable(check.port.domain, check.port.table) : d.table(check.port.domain, check.port.table);
   const notNull = check.columns.map((c) => `t.${d.ident(c)} IS NOT NULL`).join(' AND ');
   const match = check.columns.map((c, i) => `r.${d.ident(check.targetColumns[i] ?? c)} = t.${d.ident(c)}`).join(' AND ');
   return `${notNull} AND NOT EXISTS (SELECT 1 FROM ${target} AS r WHERE ${match})`;

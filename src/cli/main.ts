@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAccess } from './commands/access.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExampleData } from './commands/example-data.js';
@@ -14,9 +15,10 @@ import { registerScorecard } from './commands/scorecard.js';
 import { registerServe } from './commands/serve.js';
 import { registerSla } from './commands/sla.js';
 import { registerTest } from './commands/test.js';
+import { registerToken } from './commands/token.js';
 import { registerValidate } from './commands/validate.js';
 import type { CommandContext } from './commands/context.js';
-import { ExitCode, UsageError } from './exit-codes.js';
+import { describeUnexpected, ExitCode, UsageError } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
 
 const VERSION = '0.1.0';
@@ -26,6 +28,7 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     .description('Data products as code: declare, build, govern, observe and consume a data mesh.')
     .version(VERSION)
     .option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml', '.')
+    .option('--debug', 'on an internal error, print its stack trace')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -56,14 +59,19 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     registerQuery,
     registerDemo,
     registerServe,
+    registerToken,
+    registerAccess,
   ]) register(program, context);
   for (const command of program.commands) {
-    command.exitOverride().option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml');
+    command
+      .exitOverride()
+      .option('-d, --dir <path>', 'the mesh root, the folder holding tessera.yaml')
+      .option('--debug', 'on an internal error, print its stack trace');
   }
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 errors in the mesh, 2 a bad command line. */
+/** Runs the CLI and returns the exit code: 0 ok, 1 errors in the mesh, 2 a bad command line, 3 an internal error (a bug). */
 export async function main(argv: readonly string[], output: Output = processOutput()): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let dir = '.';
@@ -87,6 +95,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
       output.err(`error: ${error.message}`);
       return ExitCode.usage;
     }
-    throw error;
+    const { lines, exitCode: code } = describeUnexpected(error, argv.includes('--debug'));
+    for (const line of lines) output.err(line);
+    return Math.max(exitCode, code);
   }
 }

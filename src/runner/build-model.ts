@@ -4,6 +4,7 @@ import { BuildFailure, measure, type BuildContext, type BuildOutcome } from './c
 import { productSchema } from './layout.js';
 import { SELF_NAME } from '../compiler/index.js';
 import { trimModelSql, wrap, type WrappedSql } from './model-sql.js';
+import { modelSqlUnderAccess } from './port-reads.js';
 
 /**
  * Builds a model. A table is replaced atomically. An incremental model's SQL returns
@@ -14,7 +15,7 @@ export async function buildModel(ctx: BuildContext, node: ModelNode, onWrapped: 
   const { dialect, session } = ctx;
   const schema = productSchema(node.product);
   await session.execute(dialect.setSearchPath(schema));
-  const sql = trimModelSql(node.sql);
+  const sql = await modelSqlUnderAccess(ctx, node, trimModelSql(node.sql), session);
   if (node.spec?.materialization !== 'incremental') {
     const wrapped = wrap(`CREATE OR REPLACE TABLE ${dialect.table(schema, node.name)} AS `, sql);
     onWrapped(wrapped);

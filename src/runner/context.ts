@@ -2,6 +2,7 @@ import type { SourcePosition } from '../diagnostics/index.js';
 import type { MeshGraph } from '../compiler/index.js';
 import type { StateStore } from '../state/index.js';
 import type { Dialect, Session } from '../warehouse/index.js';
+import type { ModelAccess } from './port-reads.js';
 
 /** What building one node may use. */
 export interface BuildContext {
@@ -16,6 +17,8 @@ export interface BuildContext {
   readonly now: Date;
   /** Rebuild incremental models from scratch. */
   readonly fullRefresh: boolean;
+  /** What models may read of other products' ports; without it, models read ports as written (tests of the runner alone). */
+  readonly access?: ModelAccess;
 }
 
 /** What a built node reports. */

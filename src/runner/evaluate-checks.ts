@@ -1,6 +1,17 @@
+import { RAW_SCHEMA, rawView } from './layout.js';
 import { comparisonHolds, formatComparison, metricText, planChecks, sampleQuery, type Check, type Comparison, type Levels } from '../checks/index.js';
 import type { CheckOutcome, CheckRecord, StateStore } from '../state/index.js';
 import type { Dialect, JsonValue, Session } from '../warehouse/index.js';
+
+/** Whether the port a reference check reads has a published version (its raw view exists). */
+async function referencedPortPublished(session: Session, d: Dialect, port: { domain: string; table: string }): Promise<boolean> {
+  try {
+    await session.query(`select 1 from ${d.table(RAW_SCHEMA, rawView(port.domain, port.table))} limit 0`);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Rows kept to show why a check failed. */
 const SAMPLE_ROWS = 20;
@@ -26,7 +37,7 @@ export async function evaluateChecks(
 ): Promise<ChecksOutcome> {
   const { checks, table, nodeId } = target;
   if (checks.length === 0) return { results: [], metrics: [], failed: [], warned: [] };
-  const plan = planChecks(checks, table, d);
+  const plan = planChecks(checks, table, d, (domain, port) => d.table(RAW_SCHEMA, rawView(domain, port)));
   let row: Record<string, JsonValue> = {};
   let scanError: string | undefined;
   let scanMs = 0;
@@ -59,6 +70,10 @@ export async function evaluateChecks(
         if (value !== null) metrics.push({ nodeId, key: check.name, value });
       } catch (e) {
         error = e instanceof Error ? e.message : String(e);
+        if (check.type === 'reference' && /does not exist/i.test(error) && !(await referencedPortPublished(session, d, check.port))) {
+          const port = `${check.port.domain}.${check.port.table}`;
+          error = `Port ${port}, which this check reads, has never been published: there is nothing to compare with yet. \`tessera run --select ${port}\` (or its product) publishes it.`;
+        }
       }
     }
     const base = { nodeId, name: check.name, text: check.text, type: check.type, implied: check.implied ?? false };

@@ -3,7 +3,8 @@ export type { RunEvent, RunSummary } from './events.js';
 export { selectNodes, SelectionError } from './select.js';
 export { openMeshWarehouse, warehousePath, WarehouseBusyError } from './warehouse-lock.js';
 export { rollbackPort, RollbackError } from './publish-port.js';
-export { productSchema, versionTable, VERSIONS_SCHEMA, KEEP_VERSIONS } from './layout.js';
+export { productSchema, versionTable, VERSIONS_SCHEMA, KEEP_VERSIONS, RAW_SCHEMA, rawView } from './layout.js';
+export { syncPortViews, MASK_SALT } from './port-views.js';
 
 export type { AuditResult, SchemaFinding } from './audit.js';
 export { evaluateChecks, type ChecksOutcome } from './evaluate-checks.js';

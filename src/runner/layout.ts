@@ -6,6 +6,17 @@
 /** Version tables of every port: written, audited, then served through the domain view. */
 export const VERSIONS_SCHEMA = 'tessera_versions';
 
+/**
+ * The raw relation of each port, `<domain>__<table>`: what owners, grants that say
+ * `unmasked` and Tessera's own checks read. No consumer path may name this schema;
+ * the gateway rewrites port names to it only when the access decision says raw.
+ */
+export const RAW_SCHEMA = 'tessera_raw';
+
+export function rawView(domain: string, table: string): string {
+  return `${domain}__${table}`;
+}
+
 /** How many published versions of a port are kept for rollback, the serving one included. */
 export const KEEP_VERSIONS = 3;
 

@@ -3,6 +3,8 @@ import type { PortVersion, StateStore } from '../state/index.js';
 import type { Dialect, Session } from '../warehouse/index.js';
 import { auditProblems, auditVersion, type AuditResult } from './audit.js';
 import { BuildFailure, measure, type BuildContext, type BuildOutcome } from './context.js';
+import { columnMasks, type Masking } from '../access/index.js';
+import { ensureRawSchema, MASK_SALT, switchPortViews } from './port-views.js';
 import { KEEP_VERSIONS, productSchema, VERSIONS_SCHEMA, versionTable } from './layout.js';
 
 /**
@@ -41,8 +43,9 @@ export async function buildPort(ctx: BuildContext, node: PortNode): Promise<Buil
     await session.execute(d.dropTable(VERSIONS_SCHEMA, table));
     throw auditFailure(node, audit);
   }
+  const salt = await state.secret(MASK_SALT);
   await session.transaction(async (tx) => {
-    await tx.execute(d.createView(node.domain, node.table, columns, VERSIONS_SCHEMA, table));
+    await switchPortViews(tx, d, node, { table, columns }, columnMasks(node.spec.columns), salt);
     await state.recordPortVersion(record, tx);
     await state.recordChecks(ctx.runId, ctx.now, audit.checks.results, audit.checks.metrics, tx);
   });
@@ -80,8 +83,8 @@ export async function dropStrayVersions(session: Session, d: Dialect, state: Sta
 
 export class RollbackError extends Error {}
 
-/** Switches a port back to an earlier kept version (by default the one before the current). */
-export async function rollbackPort(session: Session, d: Dialect, state: StateStore, port: string, to?: number): Promise<PortVersion> {
+/** Switches a port back to an earlier kept version (by default the one before the current), with the port's masks. */
+export async function rollbackPort(session: Session, d: Dialect, state: StateStore, port: string, masked: ReadonlyMap<string, Masking>, to?: number): Promise<PortVersion> {
   const versions = (await state.portVersions(port)).filter((v) => v.status === 'published');
   if (versions.length === 0) throw new RollbackError(`Port ${port} has no published versions.`);
   const current = versions.find((v) => v.current);
@@ -94,8 +97,10 @@ export async function rollbackPort(session: Session, d: Dialect, state: StateSto
     throw new RollbackError(to === undefined ? `Port ${port} has no earlier kept version to go back to (kept: ${listed}).` : `Version ${to} of ${port} is not kept (kept: ${listed}).`);
   }
   const [domain = '', table = ''] = port.split('.');
+  const salt = await state.secret(MASK_SALT);
+  await ensureRawSchema(session, d);
   await session.transaction(async (tx) => {
-    await tx.execute(d.createView(domain, table, target.columns, VERSIONS_SCHEMA, target.table));
+    await switchPortViews(tx, d, { domain, table }, target, masked, salt);
     await state.setCurrentPortVersion(port, target.version, tx);
   });
   return { ...target, current: true };

@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import type { MeshGraph, MeshNode } from '../compiler/index.js';
 import type { Mesh } from '../spec/index.js';
-import { SqlStateStore, STATE_SCHEMA, type NodeResult, type StateStore } from '../state/index.js';
+import { requestGrants, specGrants } from '../access/index.js';
+import { SqlAccessStore, SqlStateStore, STATE_SCHEMA, type AccessRequest, type NodeResult, type StateStore } from '../state/index.js';
+import { syncPortViews } from './port-views.js';
 import type { Session, Warehouse } from '../warehouse/index.js';
 import { buildModel } from './build-model.js';
 import { buildSnapshot } from './build-snapshot.js';
@@ -11,7 +13,7 @@ import { checkProblem } from './audit.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import type { RunEvent, RunSummary } from './events.js';
 import { toDiagnostic, type ModelStatementOrigin } from './failure.js';
-import { productSchema, VERSIONS_SCHEMA } from './layout.js';
+import { productSchema, RAW_SCHEMA, VERSIONS_SCHEMA } from './layout.js';
 import { buildPort, dropStrayVersions } from './publish-port.js';
 import { schedule } from './schedule.js';
 import { selectNodes } from './select.js';
@@ -38,6 +40,18 @@ export async function openState(warehouse: Warehouse): Promise<StateStore> {
   return state;
 }
 
+/** Access requests approved so far (the grants they give apply to models as to people). */
+async function approvedRequests(warehouse: Warehouse): Promise<AccessRequest[]> {
+  const session = await warehouse.connect();
+  try {
+    const store = new SqlAccessStore(session, warehouse.dialect);
+    await store.migrate();
+    return await store.accessRequests({ status: 'approved' });
+  } finally {
+    await session.close();
+  }
+}
+
 /** Builds the selected part of the mesh: sources, models, snapshots, then ports through write-audit-publish. */
 export async function runMesh(options: RunOptions): Promise<RunSummary> {
   const started = performance.now();
@@ -49,11 +63,14 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
   // This process holds the warehouse: any run still marked running died, and its unpublished versions go.
   const abandoned = await state.abandonUnfinishedRuns();
   await warehouse.execute(
-    [VERSIONS_SCHEMA, ...new Set([...graph.products.keys()].map(productSchema)), ...new Set([...graph.products.values()].map((p) => p.domain))]
+    [VERSIONS_SCHEMA, RAW_SCHEMA, ...new Set([...graph.products.keys()].map(productSchema)), ...new Set([...graph.products.values()].map((p) => p.domain))]
       .map((schema) => `${d.createSchema(schema)};`)
       .join('\n'),
   );
   const strayTables = await dropStrayVersions(warehouse, d, state);
+  // Masks declared since the last publish hold from now on, not from the next publish.
+  await syncPortViews(warehouse, d, state, graph, options.mesh);
+  const access = { mesh: options.mesh, grants: [...specGrants(graph), ...requestGrants(await approvedRequests(warehouse))] };
   const runId = await state.startRun({ selector: (options.select ?? []).join(' '), pid: process.pid, nodes: selected.length, startedAt: now });
   options.onEvent?.({ type: 'run-started', runId, nodes: selected, abandoned, strayTables });
 
@@ -92,6 +109,7 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
           runId,
           now,
           fullRefresh: options.fullRefresh ?? false,
+          access,
         };
         const startedAt = new Date();
         const t0 = performance.now();

@@ -3,6 +3,7 @@ import type { MeshGraph, PortNode } from '../compiler/index.js';
 import type { PortVersion } from '../state/index.js';
 import type { Dialect, Session } from '../warehouse/index.js';
 import { utcMillis } from './evaluate-checks.js';
+import { VERSIONS_SCHEMA } from './layout.js';
 
 export interface PortFreshness {
   readonly port: string;
@@ -43,7 +44,7 @@ export async function freshnessReport(session: Session, d: Dialect, versions: re
       continue;
     }
     const publishedAge = now.getTime() - Date.parse(version.createdAt);
-    const data = await dataAge(session, d, node, now);
+    const data = await dataAge(session, d, node, version.table, now);
     const reasons: string[] = [];
     if (publishedAge > limit) reasons.push(`published ${hours(publishedAge)} ago, SLA ${sla}`);
     if (data?.age !== undefined && data.age > limit) reasons.push(`newest ${data.column} is ${hours(data.age)} old, SLA ${sla}`);
@@ -59,10 +60,10 @@ export async function freshnessReport(session: Session, d: Dialect, versions: re
   return report.sort((a, b) => Number(b.breach) - Number(a.breach) || a.port.localeCompare(b.port));
 }
 
-async function dataAge(session: Session, d: Dialect, node: PortNode, now: Date): Promise<{ column: string; newest?: string; age?: number } | undefined> {
+async function dataAge(session: Session, d: Dialect, node: PortNode, versionTable: string, now: Date): Promise<{ column: string; newest?: string; age?: number } | undefined> {
   const check = node.checks.find((c) => c.type === 'freshness');
   if (check?.type !== 'freshness') return undefined;
-  const [row] = await session.query(`SELECT max(${d.ident(check.column)}) AS newest FROM ${d.table(node.domain, node.table)}`);
+  const [row] = await session.query(`SELECT max(${d.ident(check.column)}) AS newest FROM ${d.table(VERSIONS_SCHEMA, versionTable)}`);
   const newest = row?.newest;
   if (typeof newest !== 'string') return { column: check.column };
   const parsed = utcMillis(newest);

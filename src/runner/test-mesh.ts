@@ -3,7 +3,8 @@ import type { Mesh } from '../spec/index.js';
 import type { CheckRecord } from '../state/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { evaluateChecks } from './evaluate-checks.js';
-import { productSchema } from './layout.js';
+import { productSchema, RAW_SCHEMA, rawView } from './layout.js';
+import { syncPortViews } from './port-views.js';
 import { openState } from './run-mesh.js';
 import { selectNodes } from './select.js';
 
@@ -38,13 +39,14 @@ export async function testMesh(options: { mesh: Mesh; graph: MeshGraph; warehous
   const d = warehouse.dialect;
   const now = options.now ?? new Date();
   const state = await openState(warehouse);
+  await syncPortViews(warehouse, d, state, graph, options.mesh);
   const selected = selectNodes(graph, options.mesh, options.select ?? [])
     .map((id) => graph.nodes.get(id))
     .filter((n): n is Exclude<MeshNode, { kind: 'feature' }> => n !== undefined && n.kind !== 'feature' && n.checks.length > 0);
   const runId = await state.startRun({ selector: (options.select ?? []).join(' '), pid: process.pid, nodes: selected.length, startedAt: now, kind: 'test' });
   const tested: TestedNode[] = [];
   for (const node of selected) {
-    const [schema, name] = node.kind === 'port' ? [node.domain, node.table] : [productSchema(node.product), node.name];
+    const [schema, name] = node.kind === 'port' ? [RAW_SCHEMA, rawView(node.domain, node.table)] : [productSchema(node.product), node.name];
     if ((await warehouse.columns(schema, name)).length === 0) {
       tested.push({ nodeId: node.id, kind: node.kind, results: [], missing: node.kind === 'port' ? 'never published: `tessera run` publishes it' : 'never built: `tessera run` builds it' });
       continue;

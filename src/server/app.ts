@@ -8,7 +8,12 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { ServerContext } from './context.js';
 import { ApiError } from './api/errors.js';
+import compress from '@fastify/compress';
+import { registerAccess } from './api/access.js';
 import { registerJobs } from './api/jobs.js';
+import { registerLogin } from './login.js';
+import { registerSql } from './api/sql.js';
+import { harden } from './hardening.js';
 import { registerLineage } from './api/lineage.js';
 import { registerLint } from './api/lint.js';
 import { registerMap } from './api/map.js';
@@ -25,11 +30,22 @@ export interface AppOptions {
   readonly logger?: boolean | object;
   /** Where the built web catalog is (default dist/web of this package). */
   readonly webDir?: string;
+  /** Certificate and key (PEM) to serve HTTPS. */
+  readonly https?: { readonly cert: string; readonly key: string };
 }
 
 export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const base = { logger: options.logger ?? false, bodyLimit: 1_048_576 };
+  // With a certificate the same app serves HTTPS; Fastify types the two servers apart, the routes do not care.
+  const app = (options.https ? Fastify({ ...base, https: { cert: options.https.cert, key: options.https.key } }) : Fastify(base)) as unknown as FastifyInstance;
   const reader = new StateReader(ctx);
+  harden(app, ctx.allowedHosts);
+  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  // Everything under /api (the docs included) acts as an identity; the login is the one way in.
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    if ((path === '/api' || path.startsWith('/api/')) && path !== '/api/login') await ctx.auth.require(request);
+  });
   app.addHook('onClose', async () => {
     await reader.close();
   });
@@ -68,6 +84,8 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     };
   });
 
+  registerLogin(app, ctx);
+
   await app.register(
     (api, _options, done) => {
       api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
@@ -79,6 +97,8 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
       registerTeams(api, ctx, reader);
       registerLint(api, ctx);
       registerJobs(api, ctx);
+      registerSql(api, ctx);
+      registerAccess(api, ctx);
       done();
     },
     { prefix: '/api' },

@@ -2,7 +2,10 @@ import type { MeshGraph } from '../compiler/index.js';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { LintFinding } from '../governance/index.js';
 import type { Mesh } from '../spec/index.js';
-import type { StateStore } from '../state/index.js';
+import type { Gateway } from '../gateway/index.js';
+import type { Authenticator } from './auth.js';
+import type { CatalogCache } from './catalog-cache.js';
+import type { SqlAccessStore, StateStore } from '../state/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 
 /** The mesh as the server last loaded it. While an edit breaks it, the last good graph stays and `diagnostics` say why. */
@@ -23,6 +26,8 @@ export type JobStatus = 'queued' | 'running' | 'success' | 'failed' | 'cancelled
 
 export interface JobRequest {
   readonly kind: JobKind;
+  /** Who asked (the identity's label), for the job list and cancelling. */
+  readonly by?: string;
   readonly select?: readonly string[];
   readonly fullRefresh?: boolean;
   /** Who asked: the API, the scheduler (with the port's cron), or `tessera run` from a terminal. */
@@ -47,7 +52,10 @@ export interface Job {
 }
 
 export interface JobQueue {
+  /** Queues a job (or returns the identical one already waiting); throws when the queue is full or closed. */
   submit(request: JobRequest): Job;
+  /** Cancels a queued job; false when it already started or ended. */
+  cancel(id: string, by: string): boolean;
   get(id: string): Job | undefined;
   list(): readonly Job[];
   /** Calls `listener` with each new log line and once more when the job ends; returns an unsubscribe function. */
@@ -66,6 +74,18 @@ export interface ServerContext {
   readonly warehouse: Warehouse;
   readonly state: StateStore;
   readonly jobs: JobQueue;
+  /** Tokens, access requests and the audit log. */
+  readonly access: SqlAccessStore;
+  /** The one door to port data for consumers (SQL over HTTP and the wire protocol). */
+  readonly gateway: Gateway;
+  /** The salt of hashed columns, for masking samples in answers as the views mask them. */
+  readonly maskSalt: string;
   /** When the process started (ISO). */
   readonly startedAt: string;
+  /** Verifies tokens (every /api request). */
+  readonly auth: Authenticator;
+  /** Shadow catalogs for catalog queries (information_schema, pg_catalog), filtered per caller. */
+  readonly catalogs: CatalogCache;
+  /** The host names the server answers to (the `Host` header is checked against them); none: any. */
+  readonly allowedHosts?: readonly string[];
 }

@@ -4,3 +4,5 @@ export { SerialJobQueue, type JobRunner } from './jobs.js';
 export { missedSince, productSchedules, upstreamProducts, Scheduler, type ProductSchedule } from './scheduler.js';
 export { buildApp, type AppOptions } from './app.js';
 export { webCatalogBuilt } from './web-catalog.js';
+export { openServerAccess, type ServerAccess } from './access-setup.js';
+export { adminTokenPath } from './auth.js';

@@ -15,6 +15,16 @@ type Listener = (event: { line?: string; job: Job }) => void;
  * and each run starts by recovering what a crashed run left, which must not meet
  * another run in flight; one at a time also means never two runs of a product at once.
  */
+/** Jobs that may wait at once; beyond, submissions are refused (a flood cannot grow the queue without end). */
+export const MAX_QUEUED = 50;
+
+export class QueueFullError extends Error {}
+
+function sameWork(a: JobRequest, b: JobRequest): boolean {
+  const key = (r: JobRequest): string => JSON.stringify([r.kind, [...(r.select ?? [])].sort(), r.fullRefresh === true]);
+  return key(a) === key(b);
+}
+
 export class SerialJobQueue implements JobQueue {
   private readonly jobs = new Map<string, Job>();
   private readonly listeners = new Map<string, Set<Listener>>();
@@ -27,11 +37,25 @@ export class SerialJobQueue implements JobQueue {
 
   submit(request: JobRequest): Job {
     if (this.closed) throw new Error('the server is shutting down and takes no new jobs');
+    // The same work already waiting is that job: a burst of identical requests queues it once.
+    const same = [...this.jobs.values()].find((j) => j.status === 'queued' && sameWork(j.request, request));
+    if (same) return same;
+    if ([...this.jobs.values()].filter((j) => j.status === 'queued').length >= MAX_QUEUED) {
+      throw new QueueFullError(`The job queue is full (${MAX_QUEUED} jobs waiting); try again when some have run.`);
+    }
     const id = `j${++this.counter}`;
     const job: Job = { id, request, status: 'queued', submittedAt: new Date().toISOString(), log: [] };
     this.jobs.set(id, job);
     this.tail = this.tail.then(() => this.execute(id));
     return job;
+  }
+
+  /** Cancels a job that has not started; false when it is running or finished. */
+  cancel(id: string, by: string): boolean {
+    const job = this.jobs.get(id);
+    if (job?.status !== 'queued') return false;
+    this.update(id, { status: 'cancelled', finishedAt: new Date().toISOString(), error: `cancelled by ${by} before it started` });
+    return true;
   }
 
   get(id: string): Job | undefined {

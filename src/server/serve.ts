@@ -1,9 +1,13 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { freshnessReport, openMeshWarehouse, openState, runMesh, testMesh } from '../runner/index.js';
+import { freshnessReport, openMeshWarehouse, openState, runMesh, syncPortViews, testMesh } from '../runner/index.js';
 import { tesseraDir } from '../workspace/index.js';
+import type { GatewayLimits } from '../gateway/index.js';
+import type { MeshGraph } from '../compiler/index.js';
+import { openServerAccess } from './access-setup.js';
 import { buildApp } from './app.js';
+import { startPgGateway } from './pg-gateway.js';
 import type { ServerContext } from './context.js';
 import { SerialJobQueue } from './jobs.js';
 import { MeshSource } from './mesh-source.js';
@@ -20,10 +24,24 @@ export interface ServeOptions {
   readonly logger?: boolean;
   /** Where the built web catalog is (default dist/web of this package). */
   readonly webDir?: string;
+  /** Serve the PostgreSQL wire protocol on this port (0 picks one); off when undefined. */
+  readonly pgPort?: number;
+  /** Certificate and key (PEM) for HTTPS and the wire protocol's TLS. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /** Limits of consumer queries (time, rows, concurrency, rate). */
+  readonly limits?: Partial<GatewayLimits>;
+  /** Extra host names the server answers to besides the one it binds (behind a proxy). */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface RunningServer {
   readonly url: string;
+  /** One-time link that logs the web catalog in as the admin. */
+  readonly loginUrl: string;
+  /** The admin token (also in .tessera/admin-token, mode 0600). */
+  readonly adminToken: string;
+  /** Where the PostgreSQL wire protocol listens, when asked for. */
+  readonly pg?: { readonly host: string; readonly port: number };
   readonly app: FastifyInstance;
   readonly context: ServerContext;
   /** Stops taking jobs, lets the running one finish, closes everything. */
@@ -59,7 +77,26 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       runMesh({ root, mesh: loaded.mesh, graph: loaded.graph, warehouse, ...(request.select ? { select: request.select } : {}), fullRefresh: request.fullRefresh ?? false, onEvent }),
     test: (request, loaded) => testMesh({ mesh: loaded.mesh, graph: loaded.graph, warehouse, ...(request.select ? { select: request.select } : {}) }),
   });
-  const context: ServerContext = { root, mesh: () => source.get(), warehouse, state, jobs, startedAt: new Date().toISOString() };
+  await syncPortViews(warehouse, warehouse.dialect, state, first.graph ?? emptyGraph(), first.mesh);
+  // The engine's own wall behind the gateway: no file or network access outside the mesh.
+  await warehouse.sandbox?.([root]);
+  const governed = await openServerAccess(root, warehouse, state, () => source.get(), options.limits);
+  const { access, gateway, auth, maskSalt, adminToken } = governed;
+  const host = options.host ?? '127.0.0.1';
+  const context: ServerContext = {
+    root,
+    mesh: () => source.get(),
+    warehouse,
+    state,
+    jobs,
+    access,
+    gateway,
+    auth,
+    catalogs: governed.catalogs,
+    maskSalt,
+    startedAt: new Date().toISOString(),
+    allowedHosts: allowedHostsFor(host, options.allowedHosts),
+  };
 
   // A due product runs with the upstream products whose ports are stale (past their SLA or never published).
   const due = async (product: string, at: Date): Promise<void> => {
@@ -91,9 +128,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   source.watch();
 
-  const app = await buildApp(context, { logger: options.logger ?? true, ...(options.webDir ? { webDir: options.webDir } : {}) });
-  const address = await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 4600 });
-  writeFileSync(serverNotePath(root), `${JSON.stringify({ pid: process.pid, url: address, startedAt: context.startedAt })}\n`);
+  const app = await buildApp(context, { logger: options.logger ?? true, ...(options.webDir ? { webDir: options.webDir } : {}), ...(options.tls ? { https: options.tls } : {}) });
+  const address = await app.listen({ host, port: options.port ?? 4600 });
+  const pg = options.pgPort === undefined ? undefined : await startPgGateway({ host, port: options.pgPort, gateway, auth, catalogs: governed.catalogs, ...(options.tls ? { tls: options.tls } : {}) });
+  writeFileSync(serverNotePath(root), `${JSON.stringify({ pid: process.pid, url: address, startedAt: context.startedAt, mesh: first.mesh.spec.name, root, ...(pg ? { pg: { host: pg.host, port: pg.port } } : {}) })}\n`);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
@@ -101,9 +139,32 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       scheduler.stop();
       await source.close();
       await jobs.close();
+      await pg?.close();
       await app.close();
+      await governed.close();
       rmSync(serverNotePath(root), { force: true });
       await opened.release();
     })());
-  return { url: address, app, context, close };
+  return {
+    url: address,
+    loginUrl: `${address}/login?code=${auth.loginCode()}`,
+    adminToken,
+    ...(pg ? { pg: { host: pg.host, port: pg.port } } : {}),
+    app,
+    context,
+    close,
+  };
+}
+
+function emptyGraph(): MeshGraph {
+  return { nodes: new Map(), products: new Map(), order: [] };
+}
+
+/** The names a request's Host may carry: the bound address, loopback names when bound to loopback, and any given. */
+function allowedHostsFor(host: string, extra: readonly string[] = []): readonly string[] | undefined {
+  // Bound to every interface, the server cannot know its names: the operator lists them, or any is accepted.
+  if (host === '0.0.0.0' || host === '::') return extra.length > 0 ? extra.map((h) => h.toLowerCase()) : undefined;
+  const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'];
+  const names = loopback.includes(host) ? loopback : [host.includes(':') ? `[${host}]` : host];
+  return [...names, ...extra].map((h) => h.toLowerCase());
 }

@@ -19,6 +19,8 @@ export {
   type FeatureSpec,
   type ModelSpec,
   type PortSpec,
+  type PortGrantSpec,
+  portGrantSchema,
   type ProductKind,
   type ProductSpec,
   type SnapshotSpec,

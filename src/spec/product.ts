@@ -89,12 +89,26 @@ export const deprecationSchema = z.strictObject({
   reason: z.string().optional(),
 });
 
+export const portGrantSchema = z.strictObject({
+  team: teamId.describe('A team (teams.yaml) whose members and products may read the port.'),
+  unmasked: z.boolean().optional().describe('Whether the team reads masked columns raw (default false: masked).'),
+  purpose: z.string().min(1).describe('Why the team reads the port; shown to the owners and in the audit log.'),
+});
+
 export const portSchema = z.strictObject({
   name: identifier.describe('Port name, unique within the domain; consumers read it as <domain>.<name>.'),
   version: z.int().min(1).optional().describe('Contract version; 2 and later are read as <domain>.<name>_v<version>.'),
   description: z.string().optional(),
   model: identifier.optional().describe('The model, snapshot or source that feeds the port (default: the port name).'),
   access: z.enum(accessLevels).optional().describe('Who may read it: public, internal (the company) or restricted.'),
+  grants: z
+    .array(portGrantSchema)
+    .optional()
+    .describe('Standing grants the owners give in code: teams that may read the port (restricted) or its masked columns raw (unmasked).'),
+  auto_approve: z
+    .array(teamId)
+    .optional()
+    .describe('Access requests from members of these teams for masked reads are approved at once; unmasked reads always wait for the owners.'),
   freshness: duration.optional().describe('Freshness SLA: the port must have been published within this time.'),
   schedule: cron.optional().describe('Cron schedule for building the port, e.g. "0 6 * * *".'),
   unique_key: keyColumns.optional().describe('The grain: the columns that identify a row.'),
@@ -145,5 +159,6 @@ export type SourceSpec = z.infer<typeof sourceSchema>;
 export type ModelSpec = z.infer<typeof modelSchema>;
 export type SnapshotSpec = z.infer<typeof snapshotSchema>;
 export type PortSpec = z.infer<typeof portSchema>;
+export type PortGrantSpec = z.infer<typeof portGrantSchema>;
 export type FeatureSpec = z.infer<typeof featureSchema>;
 export type ProductSpec = z.infer<typeof productSchema>;

@@ -1,2 +1,3 @@
 export type { CheckOutcome, CheckRecord, NodeResult, RunCounts, NodeStatus, PortVersion, PortVersionStatus, RunRecord, RunStatus, StateStore } from './store.js';
 export { SqlStateStore, STATE_SCHEMA } from './sql-state-store.js';
+export { SqlAccessStore, hashToken, type AccessRequest, type AccessRequestStatus, type AuditEntry, type PortUsage, type TokenRecord, type TokenSubject } from './access-store.js';

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/index.js';
-import type { Dialect, JsonValue, Row, Session } from '../warehouse/index.js';
+import type { Dialect, Row, Session } from '../warehouse/index.js';
+import { num, text, utc } from './values.js';
 import type { CheckOutcome, CheckRecord, NodeResult, PortVersion, PortVersionStatus, RunRecord, RunStatus, StateStore } from './store.js';
 
 /** The schema holding Tessera's own records, next to the data it describes. */
@@ -54,6 +56,17 @@ export class SqlStateStore implements StateStore {
       else if (row.value !== String(SCHEMA_VERSION)) {
         throw new Error(`The state store has schema version ${text(row.value)}; this Tessera knows version ${SCHEMA_VERSION}.`);
       }
+    });
+  }
+
+  async secret(key: string): Promise<string> {
+    const name = this.dialect.literal(`secret:${key}`);
+    return this.serial(async (s) => {
+      const [row] = await s.query(`SELECT value FROM ${this.t('meta')} WHERE key = ${name}`);
+      if (typeof row?.value === 'string') return row.value;
+      const value = randomBytes(32).toString('hex');
+      await s.execute(`INSERT INTO ${this.t('meta')} VALUES (${name}, ${this.dialect.literal(value)})`);
+      return value;
     });
   }
 
@@ -231,20 +244,6 @@ export class SqlStateStore implements StateStore {
     const rows = await this.serial((s) => s.query(`SELECT * FROM ${this.t('port_versions')} ${where} ORDER BY port, version`));
     return rows.map(toPortVersion);
   }
-}
-
-/** Timestamps are stored in UTC without a zone; say so when handing them on. */
-function utc(value: JsonValue | undefined): string | undefined {
-  return typeof value === 'string' ? `${value.replace(' ', 'T')}Z` : undefined;
-}
-
-function text(value: JsonValue | undefined): string {
-  if (typeof value === 'string') return value;
-  return value === null || value === undefined ? '' : JSON.stringify(value);
-}
-
-function num(value: JsonValue | undefined): number {
-  return typeof value === 'number' ? value : Number(value ?? 0);
 }
 
 function toRun(row: Row): RunRecord {

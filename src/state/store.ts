@@ -112,4 +112,6 @@ export interface StateStore {
   /** Values of a metric on a node in earlier runs, newest first. */
   metricHistory(nodeId: string, key: string, limit: number, beforeRun: number): Promise<number[]>;
   checkResults(runId: number): Promise<CheckRecord[]>;
+  /** A random secret of this warehouse, made on first use and kept (e.g. the salt of hashed columns). */
+  secret(key: string): Promise<string>;
 }

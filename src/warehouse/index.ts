@@ -1,5 +1,8 @@
 export {
   WarehouseError,
+  canStream,
+  type StreamedResult,
+  type StreamingSession,
   type ColumnInfo,
   type Dialect,
   type DuckDBWarehouseConfig,

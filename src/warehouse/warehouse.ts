@@ -35,6 +35,25 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** A result read a chunk at a time, so a large answer never sits whole in memory. */
+export interface StreamedResult {
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  /** The next rows (values in column order), or undefined at the end. */
+  next(): Promise<JsonValue[][] | undefined>;
+}
+
+/** A session that can stream a parameterised query and be interrupted (consumer queries need both). */
+export interface StreamingSession extends Session {
+  /** Runs one query with `$1`… bound to `params` (text, cast by the engine to what the query expects). */
+  stream(sql: string, params: readonly (string | null)[]): Promise<StreamedResult>;
+  /** Stops the statement running on this session now; it fails with an interruption error. */
+  interrupt(): void;
+}
+
+export function canStream(session: Session): session is StreamingSession {
+  return typeof (session as Partial<StreamingSession>).stream === 'function' && typeof (session as Partial<StreamingSession>).interrupt === 'function';
+}
+
 /** SQL text that differs between engines. Pure: writes strings, runs nothing. */
 export interface Dialect {
   readonly name: string;
@@ -53,6 +72,17 @@ export interface Dialect {
   createTableAs(schema: string, name: string, select: string, options?: { readonly replace?: boolean }): string;
   /** CREATE OR REPLACE VIEW with an explicit column list, so the view never gains columns silently. */
   createView(schema: string, name: string, columns: readonly string[], fromSchema: string, fromTable: string): string;
+  /**
+   * CREATE OR REPLACE VIEW whose columns are expressions over one table, named in order
+   * (the consumer-facing relation of a port, with its masks applied).
+   */
+  createProjectionView(schema: string, name: string, columns: readonly { readonly name: string; readonly expression: string }[], fromSchema: string, fromTable: string): string;
+  /**
+   * A column as consumers without clearance see it: `hash` (salted SHA-256, stable, so it
+   * still joins), `mask` (first character kept; an e-mail keeps its domain; dates keep the
+   * year) or `remove` (NULL of the column's type).
+   */
+  maskColumn(column: string, type: string, masking: 'hash' | 'mask' | 'remove', salt: string): string;
   dropTable(schema: string, name: string): string;
   dropView(schema: string, name: string): string;
   /**
@@ -76,6 +106,11 @@ export interface Warehouse extends Session {
   readonly readOnly: boolean;
   /** A new session on the same database, for work in parallel. */
   connect(): Promise<Session>;
+  /**
+   * Turns the engine's own protections on for the rest of the process (the second wall
+   * behind the gateway): no file or network access outside `allowedDirectories`.
+   */
+  sandbox?(allowedDirectories: readonly string[]): Promise<void>;
 }
 
 export type WarehouseErrorCode = 'warehouse/sql' | 'warehouse/locked' | 'warehouse/open';

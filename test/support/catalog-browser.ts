@@ -25,8 +25,10 @@ export interface CatalogSession {
   readonly dir: string;
   readonly server: RunningServer;
   readonly browser: Browser;
-  /** A fresh page (own context) at `path`, with console errors collected in `errors`. */
-  open(path: string): Promise<{ page: Page; errors: string[] }>;
+  /** Headers that authenticate API calls as the admin. */
+  readonly auth: Record<string, string>;
+  /** A fresh page (own context, logged in as the admin unless a token is given) at `path`, with console errors collected in `errors`. */
+  open(path: string, options?: { token?: string | null }): Promise<{ page: Page; errors: string[] }>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -60,8 +62,11 @@ export async function startCatalog(): Promise<CatalogSession> {
     dir,
     server,
     browser,
-    async open(path) {
+    auth: { authorization: `Bearer ${server.adminToken}` },
+    async open(path, options = {}) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      const token = options.token === undefined ? server.adminToken : options.token;
+      if (token !== null) await context.addCookies([{ name: 'tessera_session', value: token, url: server.url, httpOnly: true, sameSite: 'Strict' }]);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (message) => {

@@ -5,6 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { printJson, type Output } from '../output.js';
 import type { CommandContext } from './context.js';
 import { openValidMesh } from './open-valid.js';
+import { callServer, findServer, ServerRefusal } from './remote.js';
 import { withWarehouse } from './warehouse-access.js';
 import { positiveInteger } from '../arguments.js';
 
@@ -17,6 +18,28 @@ export function registerQuery(program: Command, context: CommandContext): void {
     .action(async (sql: string, options: { maxRows: number; json?: boolean }) => {
       const opened = await openValidMesh(context);
       if (!opened) return;
+      const server = await findServer(resolve(context.dir()));
+      if (server) {
+        // The server holds the warehouse: the query goes through its gateway, under the access rules of the CLI's token.
+        let answer: { columns: { name: string }[]; rows: JsonValue[][]; truncated: boolean };
+        try {
+          answer = await callServer(server, 'POST', '/api/sql', { sql, maxRows: Math.min(options.maxRows + 1, 10_000) });
+        } catch (error) {
+          if (!(error instanceof ServerRefusal)) throw error;
+          context.output.err(`error: ${error.message}`);
+          context.setExit(ExitCode.failed);
+          return;
+        }
+        const columns = answer.columns.map((c) => c.name);
+        const rows = answer.rows.map((values) => {
+          const row: Row = {};
+          columns.forEach((c, i) => Object.defineProperty(row, c, { value: values[i] ?? null, enumerable: true }));
+          return row;
+        });
+        if (options.json) printJson(context.output, { columns, rows });
+        else printTable(context.output, columns, rows, options.maxRows);
+        return;
+      }
       const { WarehouseError } = await import('../../warehouse/index.js');
       await withWarehouse(context, resolve(context.dir()), opened.mesh, { readOnly: true, command: 'tessera query' }, async (warehouse, { empty }) => {
         let rows: Row[];

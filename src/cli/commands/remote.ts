@@ -4,16 +4,72 @@ import { ExitCode } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import type { CommandContext } from './context.js';
 
-/** The server running for this mesh, if one answers. */
-export async function findServer(root: string): Promise<string | undefined> {
+/** A server of this mesh, and the token the CLI acts with there. */
+export interface ServerLink {
+  readonly url: string;
+  readonly token: string | undefined;
+  readonly pg?: { readonly host: string; readonly port: number };
+}
+
+/**
+ * The server running for this mesh, if one answers. The note a server leaves can be
+ * stale and another mesh's server may listen on the same port now, so the answer's
+ * start time must be the one the note recorded.
+ */
+export async function findServer(root: string): Promise<ServerLink | undefined> {
   const note = join(root, '.tessera', 'server.json');
   if (!existsSync(note)) return undefined;
   try {
-    const { url } = JSON.parse(readFileSync(note, 'utf8')) as { url: string };
+    const { url, startedAt, pg } = JSON.parse(readFileSync(note, 'utf8')) as { url: string; startedAt?: string; pg?: { host: string; port: number } };
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-    return response.ok ? url : undefined;
+    if (!response.ok) return undefined;
+    const health = (await response.json()) as { startedAt?: string };
+    if (startedAt !== undefined && health.startedAt !== startedAt) return undefined;
+    return { url, token: cliToken(root), ...(pg === undefined ? {} : { pg }) };
   } catch {
     return undefined;
+  }
+}
+
+/** The token the CLI uses: TESSERA_TOKEN, else the admin token `tessera serve` left for its user. */
+export function cliToken(root: string): string | undefined {
+  const fromEnv = process.env.TESSERA_TOKEN;
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return fromEnv.trim();
+  const file = join(root, '.tessera', 'admin-token');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** A request to the server with the CLI's token; the answer's JSON, or an error with the server's message. */
+export async function callServer<T>(server: ServerLink, method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { 'x-tessera-client': 'tessera cli' };
+  if (server.token !== undefined) headers.authorization = `Bearer ${server.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${server.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (!response.ok) {
+    const message = typeof parsed === 'object' && parsed !== null && 'message' in parsed ? String(parsed.message) : text;
+    throw new ServerRefusal(response.status, message);
+  }
+  return parsed as T;
+}
+
+export class ServerRefusal extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerRefusal';
   }
 }
 
@@ -30,20 +86,23 @@ interface RemoteJob {
  */
 export async function runThroughServer(
   context: CommandContext,
-  url: string,
+  server: ServerLink,
   request: { kind: 'run' | 'test'; select?: string[]; fullRefresh?: boolean },
   options: { json?: boolean; print: (result: unknown) => void },
 ): Promise<void> {
   const { output } = context;
+  const { url } = server;
   if (!options.json) output.err(`The warehouse belongs to \`tessera serve\` (${url}): submitting the ${request.kind} there.`);
-  const submitted = await fetch(`${url}/api/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, trigger: 'cli' }) });
-  if (!submitted.ok) {
-    output.err(`error: the server refused the ${request.kind}: ${await submitted.text()}`);
+  let job: RemoteJob;
+  try {
+    job = await callServer<RemoteJob>(server, 'POST', '/api/jobs', { ...request, trigger: 'cli' });
+  } catch (error) {
+    if (!(error instanceof ServerRefusal)) throw error;
+    output.err(`error: the server refused the ${request.kind}: ${error.message}`);
     context.setExit(ExitCode.failed);
     return;
   }
-  const job = (await submitted.json()) as RemoteJob;
-  const events = await fetch(`${url}/api/jobs/${job.id}/events`);
+  const events = await fetch(`${url}/api/jobs/${job.id}/events`, { headers: server.token === undefined ? {} : { authorization: `Bearer ${server.token}` } });
   if (!events.body) throw new Error('the server sent no event stream');
   let final: RemoteJob | undefined;
   let buffer = '';

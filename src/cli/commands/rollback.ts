@@ -23,10 +23,12 @@ export function registerRollback(program: Command, context: CommandContext): voi
       const opened = await openValidMesh(context);
       if (!opened) return;
       const { openState, rollbackPort, RollbackError } = await import('../../runner/index.js');
+      const { portPolicies } = await import('../../access/index.js');
+      const masked = portPolicies(opened.graph, opened.mesh).get(port)?.masked ?? new Map();
       await withWarehouse(context, resolve(context.dir()), opened.mesh, { readOnly: false, command: `tessera rollback ${port}` }, async (warehouse) => {
         const state = await openState(warehouse);
         try {
-          const version = await rollbackPort(warehouse, warehouse.dialect, state, port, options.to);
+          const version = await rollbackPort(warehouse, warehouse.dialect, state, port, masked, options.to);
           if (options.json) printJson(context.output, version);
           else context.output.out(`✓ ${port} now serves v${version.version} (${version.rows.toLocaleString('en-US')} rows, built by run ${version.runId} at ${version.createdAt}).`);
         } catch (error) {

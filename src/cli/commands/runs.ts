@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../diagnostics/index.js';
-import type { CheckRecord, NodeResult, RunRecord } from '../../state/index.js';
+import type { CheckRecord, NodeResult, RunRecord, StateStore } from '../../state/index.js';
+import { callServer, findServer, ServerRefusal, type ServerLink } from './remote.js';
 import { ExitCode } from '../exit-codes.js';
 import { printJson, type Output } from '../output.js';
 import type { CommandContext } from './context.js';
@@ -46,9 +47,42 @@ export function registerRuns(program: Command, context: CommandContext): void {
     });
 }
 
-async function withState(context: CommandContext, work: (state: Awaited<ReturnType<typeof readState>>) => Promise<void>): Promise<void> {
+/** What `runs` reads of the state store; through a running server, its API answers instead (with samples under access rules). */
+type RunsState = Pick<StateStore, 'runs' | 'run' | 'checkResults'>;
+
+function remoteState(server: ServerLink): RunsState {
+  const detail = async (id: number): Promise<{ run: RunRecord; nodes: NodeResult[]; checks: CheckRecord[] } | undefined> => {
+    try {
+      return await callServer(server, 'GET', `/api/runs/${id}`);
+    } catch (error) {
+      if (error instanceof ServerRefusal && error.status === 404) return undefined;
+      throw error;
+    }
+  };
+  return {
+    runs: async (options) => (await callServer<{ runs: RunRecord[] }>(server, 'GET', `/api/runs?limit=${options?.limit ?? 20}`)).runs,
+    run: async (id) => {
+      const found = await detail(id);
+      return found ? { run: found.run, nodes: found.nodes } : undefined;
+    },
+    checkResults: async (id) => (await detail(id))?.checks ?? [],
+  };
+}
+
+async function withState(context: CommandContext, work: (state: RunsState | undefined) => Promise<void>): Promise<void> {
   const opened = await openValidMesh(context);
   if (!opened) return;
+  const server = await findServer(resolve(context.dir()));
+  if (server) {
+    try {
+      await work(remoteState(server));
+    } catch (error) {
+      if (!(error instanceof ServerRefusal)) throw error;
+      context.output.err(`error: the server refused: ${error.message}`);
+      context.setExit(ExitCode.failed);
+    }
+    return;
+  }
   await withWarehouse(context, resolve(context.dir()), opened.mesh, { readOnly: true, command: 'tessera runs' }, async (warehouse) => {
     await work(await readState(warehouse));
   });

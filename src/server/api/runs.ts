@@ -2,10 +2,30 @@
 import type { FastifyInstance } from 'fastify';
 import { diagnosticToJson } from '../../diagnostics/index.js';
 import type { ServerContext } from '../context.js';
-import { notFound } from './errors.js';
-import { errorResponses, runDetailSchema, runListQuery, runListSchema, runParams } from './schemas.js';
+import { accessView } from '../access-view.js';
+import { identityOf } from '../auth.js';
+import { samplesFor } from '../samples.js';
+import { freshnessReport } from '../../runner/index.js';
+import { ApiError, notFound } from './errors.js';
+import { errorResponses, obj, runDetailSchema, runListQuery, runListSchema, runParams } from './schemas.js';
+
+const slaSchema = obj(
+  {
+    ports: {
+      type: 'array',
+      items: obj({ port: { type: 'string' }, product: { type: 'string' }, owner: { type: 'string' }, sla: { type: 'string' }, breach: { type: 'boolean' }, reason: { type: 'string' } }, ['port', 'breach', 'reason'], true),
+    },
+  },
+  ['ports'],
+);
 
 export function registerRuns(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/sla', { schema: { summary: 'Freshness SLAs of every port: published and newest data against the SLA', tags: ['runs'], response: { 200: slaSchema, ...errorResponses } } }, async () => {
+    const { mesh, graph } = ctx.mesh();
+    if (!mesh || !graph) throw new ApiError(409, 'mesh_broken', 'The mesh does not load; `tessera validate` says why.');
+    return { ports: await freshnessReport(ctx.warehouse, ctx.warehouse.dialect, await ctx.state.portVersions(), mesh, graph, new Date()) };
+  });
+
   app.get<{ Querystring: { limit: number } }>(
     '/runs',
     { schema: { summary: 'Recent runs, newest first', tags: ['runs'], querystring: runListQuery, response: { 200: runListSchema, ...errorResponses } } },
@@ -18,7 +38,10 @@ export function registerRuns(app: FastifyInstance, ctx: ServerContext): void {
     async (request) => {
       const found = await ctx.state.run(request.params.id);
       if (!found) throw notFound(`No run ${request.params.id}.`);
-      const checks = await ctx.state.checkResults(request.params.id);
+      const view = await accessView(ctx, identityOf(request));
+      const recorded = await ctx.state.checkResults(request.params.id);
+      // Samples are data: shown as the access decision says (raw, masked, or not at all).
+      const checks = view ? samplesFor(recorded, view) : recorded.map((check) => ({ ...check, sample: undefined, sampleHidden: true }));
       // Errors as the API's flat diagnostic (file, line, column), like everywhere else.
       const nodes = found.nodes.map((n) => (n.error ? { ...n, error: diagnosticToJson(n.error) } : n));
       return { run: found.run, nodes, checks };

@@ -12,9 +12,9 @@ const bool = { type: 'boolean' } as const;
 const strings = { type: 'array', items: str } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 /** Anything JSON: serialized with JSON.stringify as it is. */
-const anyValue = {} as const;
+export const anyValue = {} as const;
 
-function obj(properties: Record<string, unknown>, required: readonly string[] = [], extra = false): Record<string, unknown> {
+export function obj(properties: Record<string, unknown>, required: readonly string[] = [], extra = false): Record<string, unknown> {
   return { type: 'object', properties, required: [...required], additionalProperties: extra };
 }
 
@@ -30,7 +30,7 @@ export const diagnosticSchema = obj(
 export const errorSchema = obj({ code: str, message: str, diagnostics: list(diagnosticSchema) }, ['code', 'message']);
 
 /** Added to every route's responses so that the documentation lists them. */
-export const errorResponses = { 400: errorSchema, 404: errorSchema, 500: errorSchema, 503: errorSchema };
+export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 408: errorSchema, 409: errorSchema, 429: errorSchema, 500: errorSchema, 503: errorSchema };
 
 export const healthEnum = { type: 'string', enum: ['ok', 'warning', 'failing', 'unknown'] } as const;
 
@@ -295,7 +295,7 @@ export const runDetailSchema = obj(
     nodes: list(nodeResultSchema),
     checks: list(
       obj(
-        { nodeId: str, name: str, text: str, type: str, outcome: str, value: { type: ['number', 'string', 'null'] }, threshold: str, message: str, durationMs: num, implied: bool, sample: list({ type: 'object', additionalProperties: true }) },
+        { nodeId: str, name: str, text: str, type: str, outcome: str, value: { type: ['number', 'string', 'null'] }, threshold: str, message: str, durationMs: num, implied: bool, sample: list({ type: 'object', additionalProperties: true }), sampleHidden: bool },
         ['nodeId', 'name', 'outcome', 'value'],
       ),
     ),
@@ -336,7 +336,7 @@ export const lintSchema = obj(
 export const jobSchema = obj(
   {
     id: str,
-    request: obj({ kind: str, select: strings, fullRefresh: bool, trigger: str }, ['kind', 'trigger']),
+    request: obj({ kind: str, select: strings, fullRefresh: bool, trigger: str, by: str }, ['kind', 'trigger']),
     status: str,
     submittedAt: str,
     startedAt: str,

@@ -75,6 +75,15 @@ class DuckDBWarehouse implements Warehouse {
     return this.main.columns(schema, name);
   }
 
+  /**
+   * DuckDB's own protections, for the rest of this instance's life (they cannot be
+   * undone): files only under the given directories, no network, no extension loading.
+   */
+  async sandbox(allowedDirectories: readonly string[]): Promise<void> {
+    const list = allowedDirectories.map((dir) => duckdbDialect.literal(dir.endsWith('/') ? dir : `${dir}/`)).join(', ');
+    await this.main.execute(`SET allowed_directories = [${list}]; SET enable_external_access = false; SET allow_community_extensions = false`);
+  }
+
   async connect(): Promise<Session> {
     if (this.closed) throw new Error('connect() called on a closed warehouse.');
     const connection = await this.instance.connect();

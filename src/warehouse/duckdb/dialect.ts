@@ -68,6 +68,22 @@ export const duckdbDialect: Dialect = {
     const list = columns.map(ident).join(', ');
     return `CREATE OR REPLACE VIEW ${table(schema, name)} (${list}) AS SELECT ${list} FROM ${table(fromSchema, fromTable)}`;
   },
+  createProjectionView(schema, name, columns, fromSchema, fromTable) {
+    if (columns.length === 0) throw new Error(`createProjectionView ${schema}.${name}: a view needs at least one column`);
+    const names = columns.map((c) => ident(c.name)).join(', ');
+    const select = columns.map((c) => `${c.expression} AS ${ident(c.name)}`).join(', ');
+    return `CREATE OR REPLACE VIEW ${table(schema, name)} (${names}) AS SELECT ${select} FROM ${table(fromSchema, fromTable)}`;
+  },
+  maskColumn(column, type, masking, salt) {
+    const c = ident(column);
+    const upper = type.toUpperCase();
+    if (masking === 'remove') return `CAST(NULL AS ${checkedType(type)})`;
+    if (masking === 'hash') return `CASE WHEN ${c} IS NULL THEN NULL ELSE left(sha256(${literal(salt)} || CAST(${c} AS VARCHAR)), 32) END`;
+    if (upper === 'DATE') return `CAST(date_trunc('year', ${c}) AS DATE)`;
+    if (upper.startsWith('TIMESTAMP')) return `CAST(date_trunc('year', ${c}) AS ${checkedType(type)})`;
+    const text = `CAST(${c} AS VARCHAR)`;
+    return `CASE WHEN ${c} IS NULL THEN NULL WHEN contains(${text}, '@') THEN left(${text}, 1) || '***@' || split_part(${text}, '@', 2) ELSE left(${text}, 1) || '***' END`;
+  },
   dropTable(schema, name) {
     return `DROP TABLE IF EXISTS ${table(schema, name)}`;
   },

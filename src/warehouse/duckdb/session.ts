@@ -1,9 +1,9 @@
 /** A `Session` on one DuckDB connection. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ColumnInfo, JsonValue, RelationInfo, Row, Session } from '../warehouse.js';
+import type { ColumnInfo, JsonValue, RelationInfo, Row, StreamedResult, StreamingSession } from '../warehouse.js';
 import { columnsSql, relationsSql } from './catalog.js';
 import { sqlError } from './errors.js';
-import { rowsOf } from './values.js';
+import { rowsOf, toJsonValue } from './values.js';
 
 /** What a session and the sessions handed to its transactions share. */
 interface ConnectionState {
@@ -14,7 +14,7 @@ interface ConnectionState {
   closed: boolean;
 }
 
-export class DuckDBSession implements Session {
+export class DuckDBSession implements StreamingSession {
   private readonly state: ConnectionState;
   /** Undefined for the session a transaction hands to its work: that one does not own the connection. */
   private readonly onClose: (() => void) | undefined;
@@ -46,7 +46,34 @@ export class DuckDBSession implements Session {
     }
   }
 
-  async transaction<T>(work: (session: Session) => Promise<T>): Promise<T> {
+  async stream(sql: string, params: readonly (string | null)[]): Promise<StreamedResult> {
+    const connection = this.connection();
+    try {
+      const result = await connection.stream(sql, [...params]);
+      const names = result.deduplicatedColumnNames();
+      const types = result.columnTypes().map((t) => t.toString());
+      return {
+        columns: names.map((name, i) => ({ name, type: types[i] ?? 'VARCHAR' })),
+        next: async () => {
+          try {
+            const chunk = await result.fetchChunk();
+            if (!chunk || chunk.rowCount === 0) return undefined;
+            return chunk.getRows().map((row) => row.map(toJsonValue));
+          } catch (error) {
+            throw sqlError(error, sql);
+          }
+        },
+      };
+    } catch (error) {
+      throw sqlError(error, sql);
+    }
+  }
+
+  interrupt(): void {
+    if (!this.state.closed) this.state.connection.interrupt();
+  }
+
+  async transaction<T>(work: (session: StreamingSession) => Promise<T>): Promise<T> {
     const state = this.state;
     if (state.inTransaction) {
       throw new Error('transaction() called while this session is already in a transaction: DuckDB has no nested transactions; run the inner work in the outer transaction, or connect() another session.');
