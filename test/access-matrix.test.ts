@@ -244,6 +244,8 @@ describe('access requests', () => {
     const usage = await api<{ ports: { port: string; readers: number; teams: string[] }[]; unread: string[] }>('admin', '/api/usage?days=30');
     expect(usage.body.ports.find((p) => p.port === 'people.customers')?.teams).toEqual(expect.arrayContaining(['growth-team', 'people-team']));
     expect(usage.body.unread).toEqual([]);
+    const popular = await api<{ products: { id: string }[] }>('admin', '/api/products?sort=popular');
+    expect(popular.body.products[0]?.id).toBe('people.customers');
   });
 });
 

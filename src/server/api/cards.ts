@@ -53,16 +53,18 @@ export function productCards(catalog: Catalog, status: Status, now: number): Rea
 }
 
 /** `best`: the search's ranking (by id without a query); `health`: failing first; `recent`: last published first. */
-export type CardOrder = 'best' | 'name' | 'health' | 'recent';
+export type CardOrder = 'best' | 'name' | 'health' | 'recent' | 'popular';
 
 const healthRank: Record<Health, number> = { failing: 0, warning: 1, unknown: 2, ok: 3 };
 
 const byId = (a: ProductCard, b: ProductCard): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Sorts results (a card with whatever rides along) in place. */
-export function sortCards(results: { card: ProductCard }[], order: CardOrder): void {
+export function sortCards(results: { card: ProductCard }[], order: CardOrder, queries: ReadonlyMap<string, number> = new Map()): void {
   if (order === 'best') return;
-  if (order === 'name') results.sort((a, b) => byId(a.card, b.card));
+  // Most read first: consumer queries of the product's ports in the last 30 days (the audit log).
+  if (order === 'popular') results.sort((a, b) => (queries.get(b.card.id) ?? 0) - (queries.get(a.card.id) ?? 0) || byId(a.card, b.card));
+  else if (order === 'name') results.sort((a, b) => byId(a.card, b.card));
   else if (order === 'health') results.sort((a, b) => healthRank[a.card.health] - healthRank[b.card.health] || byId(a.card, b.card));
   // ISO timestamps compare as text; never published sorts last.
   else results.sort((a, b) => (b.card.freshness.lastPublished ?? '').localeCompare(a.card.freshness.lastPublished ?? '') || byId(a.card, b.card));

@@ -8,6 +8,7 @@ import type { ServerContext } from '../context.js';
 import { catalogFor, type Catalog, type ProductEntry } from './catalog.js';
 import { notFound } from './errors.js';
 import { publicTeam } from './public-team.js';
+import { policiesOf } from '../access-view.js';
 import { AnswerCache } from './answers.js';
 import { productCards, sortCards, type CardOrder, type ProductCard } from './cards.js';
 import type { SearchHit } from './search.js';
@@ -35,6 +36,7 @@ export function registerProducts(app: FastifyInstance, ctx: ServerContext, reade
     async (request, reply) => {
       const catalog = catalogFor(ctx);
       const status = await reader.status(catalog);
+      const queries = request.query.sort === 'popular' ? await productQueries(ctx) : undefined;
       return productLists.send(reply, status, request.url, () => {
         const cards = productCards(catalog, status, Date.now());
         const { q, limit = PRODUCT_PAGE, offset = 0 } = request.query;
@@ -71,7 +73,7 @@ export function registerProducts(app: FastifyInstance, ctx: ServerContext, reade
         };
         if (hits) for (const hit of hits) consider(cards.get(hit.product), hit);
         else for (const card of cards.values()) consider(card);
-        sortCards(found, request.query.sort ?? 'best');
+        sortCards(found, request.query.sort ?? 'best', queries);
         const page = found.slice(offset, offset + limit).map(({ card, hit }) => (hit ? { ...card, score: hit.score, matches: hit.matches } : card));
         const facetLists = Object.fromEntries(FACETS.map((facet, f) => [facet, [...(facets[f]?.values() ?? [])].sort((a, b) => a.label.localeCompare(b.label))]));
         return { total: found.length, offset, limit, products: page, facets: facetLists };
@@ -97,6 +99,25 @@ export function registerProducts(app: FastifyInstance, ctx: ServerContext, reade
       });
     },
   );
+}
+
+const popularity = new WeakMap<ServerContext, { at: number; queries: Map<string, number> }>();
+
+/** Consumer queries per product over 30 days, from the audit log; re-read at most once a minute. */
+async function productQueries(ctx: ServerContext): Promise<Map<string, number>> {
+  const kept = popularity.get(ctx);
+  if (kept && Date.now() - kept.at < 60_000) return kept.queries;
+  const { mesh, graph } = ctx.mesh();
+  const queries = new Map<string, number>();
+  if (mesh && graph) {
+    const policies = policiesOf(graph, mesh);
+    for (const usage of await ctx.access.usage({ days: 30 })) {
+      const product = policies.get(usage.port)?.product;
+      if (product !== undefined) queries.set(product, (queries.get(product) ?? 0) + usage.queries);
+    }
+  }
+  popularity.set(ctx, { at: Date.now(), queries });
+  return queries;
 }
 
 export function findProduct(catalog: Catalog, id: string): ProductEntry {

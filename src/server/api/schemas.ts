@@ -101,7 +101,7 @@ export const productListQuery = obj({
   q: { type: 'string', maxLength: 200 },
   limit: { type: 'integer', minimum: 1, maximum: 5000, default: PRODUCT_PAGE },
   offset: { type: 'integer', minimum: 0, default: 0 },
-  sort: { type: 'string', enum: ['best', 'name', 'health', 'recent'], default: 'best' },
+  sort: { type: 'string', enum: ['best', 'name', 'health', 'recent', 'popular'], default: 'best' },
 });
 
 const columnSchema = obj(
