@@ -70,6 +70,7 @@ export class Gateway {
   private readonly running = new Map<string, number>();
   private readonly started = new Map<string, number[]>();
   private grantsCache: { at: number; grants: Grant[] } | undefined;
+  private readonly policyCache = new WeakMap<MeshGraph, Map<string, PortPolicy>>();
   private readonly columnCache = new Map<string, { at: number; columns: readonly ColumnInfo[] }>();
 
   constructor(
@@ -105,9 +106,16 @@ export class Gateway {
     return grants;
   }
 
+  /** Every port's policy, computed once per loaded graph. */
   private policies(): Map<string, PortPolicy> {
     const { mesh, graph } = this.options.mesh();
-    return mesh && graph ? portPolicies(graph, mesh) : new Map<string, PortPolicy>();
+    if (!mesh || !graph) return new Map<string, PortPolicy>();
+    let policies = this.policyCache.get(graph);
+    if (!policies) {
+      policies = portPolicies(graph, mesh);
+      this.policyCache.set(graph, policies);
+    }
+    return policies;
   }
 
   /** Parses, authorizes and rewrites; throws GatewayError (refused) for anything a consumer may not run. */

@@ -1,11 +1,18 @@
 /** The catalog's frame: header with navigation and search, and the page for the current route. */
 import { lazy, Suspense, useEffect, useRef, useState, type ComponentType, type ReactNode, type SyntheticEvent } from 'react';
+import { useApi } from './api/client.js';
+import { MeContext, useSessionEnded } from './api/session.js';
+import type { Me } from './api/types.js';
+import { AccessPage } from './pages/access/index.js';
 import { CatalogPage } from './pages/catalog/index.js';
+import { LoginPage } from './pages/login/index.js';
 import { ProductPage } from './pages/product/index.js';
+import { QueryPage } from './pages/query/index.js';
 import { RunPage, RunsPage } from './pages/runs/index.js';
 import { TeamPage, TeamsPage } from './pages/teams/index.js';
 import { Link, navigate, paths, useLocation } from './router.js';
-import { LoadingState } from './ui/loading.js';
+import { IdentityBox } from './ui/identity.js';
+import { ErrorState, LoadingState } from './ui/loading.js';
 import { useTitle } from './ui/use-title.js';
 
 // The map pulls in xyflow; other pages should not wait for it.
@@ -35,6 +42,8 @@ function route(path: string): ReactNode {
   if (first === 'teams' && second) return <TeamPage id={second} />;
   if (first === 'runs' && !second) return <RunsPage />;
   if (first === 'runs' && second && /^\d+$/.test(second)) return <RunPage id={Number(second)} />;
+  if (first === 'query' && second === undefined) return <QueryPage />;
+  if (first === 'access' && second === undefined) return <AccessPage />;
   return <NotFound />;
 }
 
@@ -111,9 +120,46 @@ const sections = [
   { to: paths.map(), label: 'Mesh map', match: (p: string) => p.startsWith('/map') },
   { to: paths.teams(), label: 'Teams', match: (p: string) => p.startsWith('/teams') },
   { to: paths.runs(), label: 'Runs', match: (p: string) => p.startsWith('/runs') },
+  { to: paths.query(), label: 'Query', match: (p: string) => p.startsWith('/query') },
+  { to: paths.access(), label: 'Access', match: (p: string) => p.startsWith('/access') },
 ];
 
+function Brand(): ReactNode {
+  return (
+    <Link to={paths.catalog()} className="brand" aria-label="Tessera home">
+      <span className="brand-mark" aria-hidden="true" />
+      <span className="brand-name">Tessera</span>
+    </Link>
+  );
+}
+
+/**
+ * Who the catalog acts as comes first (`/api/me`): without a session (a 401 from any
+ * call, now or later) the login screen stands in for the page, at the same address.
+ */
 export function App(): ReactNode {
+  const ended = useSessionEnded();
+  const me = useApi<Me>(ended ? undefined : '/api/me');
+  if (ended || me.state !== 'ready') {
+    return (
+      <>
+        <header className="site-header">
+          <Brand />
+        </header>
+        <main id="main" className="main" tabIndex={-1}>
+          {ended ? <LoginPage /> : me.state === 'error' ? <ErrorState error={me.error} /> : <LoadingState what="the catalog" />}
+        </main>
+      </>
+    );
+  }
+  return (
+    <MeContext value={me.data}>
+      <Catalog me={me.data} />
+    </MeContext>
+  );
+}
+
+function Catalog({ me }: { me: Me }): ReactNode {
   const { path } = useLocation();
   const wide = path.startsWith('/map');
   return (
@@ -122,10 +168,7 @@ export function App(): ReactNode {
         Skip to content
       </a>
       <header className="site-header">
-        <Link to={paths.catalog()} className="brand" aria-label="Tessera home">
-          <span className="brand-mark" aria-hidden="true" />
-          Tessera
-        </Link>
+        <Brand />
         <nav aria-label="Sections">
           <ul>
             {sections.map((section) => (
@@ -138,6 +181,7 @@ export function App(): ReactNode {
           </ul>
         </nav>
         <SearchBox />
+        <IdentityBox me={me} />
       </header>
       <main id="main" className={wide ? 'main-wide' : 'main'} tabIndex={-1}>
         <Suspense fallback={<LoadingState what="the page" />}>{route(path)}</Suspense>

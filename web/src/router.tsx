@@ -1,5 +1,5 @@
 /**
- * A small history router: six routes do not need a routing library. Links are real
+ * A small history router: eight routes do not need a routing library. Links are real
  * anchors (middle-click and copy link work); a plain click navigates in place.
  */
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
@@ -51,4 +51,6 @@ export const paths = {
   team: (id: string) => `/teams/${encodeURIComponent(id)}`,
   runs: () => '/runs',
   run: (id: number) => `/runs/${id}`,
+  query: (sql?: string) => (sql ? `/query?sql=${encodeURIComponent(sql)}` : '/query'),
+  access: () => '/access',
 };

@@ -1,5 +1,6 @@
 /** Fetching from the API: one function for the request, one hook for components. */
 import { useEffect, useState } from 'react';
+import { sessionEnded } from './session.js';
 import type { ApiErrorBody } from './types.js';
 
 export class ApiError extends Error {
@@ -16,6 +17,8 @@ export class ApiError extends Error {
 async function readJson<T>(response: Response): Promise<T> {
   if (!response.ok) {
     const body = (await response.json().catch(() => ({ code: 'http', message: response.statusText }))) as ApiErrorBody;
+    // No (or no longer a valid) token: the app shows the login screen instead of the page.
+    if (response.status === 401) sessionEnded();
     throw new ApiError(response.status, body.code, body.message);
   }
   return (await response.json()) as T;
@@ -28,6 +31,11 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
 export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
   const init: RequestInit = { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body) };
   return readJson<T>(await fetch(path, signal ? { ...init, signal } : init));
+}
+
+/** The message to show for a failed call: the server's own for an ApiError. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError | Error } | { state: 'ready'; data: T };

@@ -257,6 +257,8 @@ export interface RunDetail {
     durationMs?: number;
     implied?: boolean;
     sample?: Record<string, unknown>[];
+    /** The check had a sample the caller may not see. */
+    sampleHidden?: boolean;
   }[];
 }
 
@@ -296,4 +298,79 @@ export interface Job {
   runId?: number;
   log: string[];
   error?: string;
+}
+
+/** `GET /api/me`: who the catalog acts as (src/server/api/access.ts). */
+export interface Me {
+  identity: { kind: 'admin' | 'member' | 'service'; label: string; email?: string; name?: string; teams: string[] };
+  admin: boolean;
+  /** Product ids this identity may run (all of them for the admin). */
+  runs: string[];
+  /** Teams whose ports' access requests this identity decides (`['*']` for the admin). */
+  decides: string[];
+}
+
+export type AccessRequestStatus = 'pending' | 'approved' | 'denied' | 'revoked';
+
+export interface AccessRequest {
+  id: number;
+  port: string;
+  requester: string;
+  team?: string;
+  unmasked: boolean;
+  purpose: string;
+  expiresAt?: string;
+  status: AccessRequestStatus;
+  createdAt: string;
+  decidedAt?: string;
+  decidedBy?: string;
+  reason?: string;
+  owner?: string;
+  canDecide?: boolean;
+}
+
+export type Masking = 'hash' | 'mask' | 'remove';
+
+export interface PortUsage {
+  port: string;
+  queries: number;
+  readers: number;
+  teams: string[];
+  lastReadAt?: string;
+  perDay: { day: string; queries: number }[];
+}
+
+export interface PortAccess {
+  port: string;
+  access: 'public' | 'internal' | 'restricted';
+  canRead: boolean;
+  relation?: 'raw' | 'masked';
+  via?: 'admin' | 'owner' | 'public' | 'internal' | 'grant';
+  /** The masks this caller sees; when it may not read, the masks the port applies. */
+  masked: Record<string, Masking>;
+  requests: AccessRequest[];
+  usage?: PortUsage;
+}
+
+export interface ProductAccess {
+  product: string;
+  ports: PortAccess[];
+}
+
+export interface UsageReport {
+  days: number;
+  ports: PortUsage[];
+  /** Ports nobody read in the window. */
+  unread: string[];
+}
+
+export interface SqlResult {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  rowCount: number;
+  truncated: boolean;
+}
+
+export interface SqlPorts {
+  ports: { schema: string; name: string; description?: string; columns: { name: string; type: string; nullable: boolean; description?: string; masked?: string }[] }[];
 }

@@ -6,4 +6,5 @@ export const SORT_LABELS: Record<Sort, string> = {
   name: 'Name',
   health: 'Health, failing first',
   recent: 'Recently published',
+  popular: 'Most used (30 days)',
 };

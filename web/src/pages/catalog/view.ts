@@ -8,7 +8,7 @@ export const FILTER_KEYS = ['domain', 'team', 'kind', 'status', 'health'] as con
 export type FilterKey = (typeof FILTER_KEYS)[number];
 export type Filters = Partial<Record<FilterKey, string>>;
 
-export const SORTS = ['best', 'name', 'health', 'recent'] as const;
+export const SORTS = ['best', 'name', 'health', 'recent', 'popular'] as const;
 export type Sort = (typeof SORTS)[number];
 
 export const HEALTHS: readonly Health[] = ['failing', 'warning', 'ok', 'unknown'];

@@ -22,7 +22,18 @@ function Classification({ column }: { column: Column }): ReactNode {
   );
 }
 
-export function ColumnsTable({ columns, uniqueKey, caption }: { columns: readonly Column[]; uniqueKey: readonly string[] | undefined; caption: string }): ReactNode {
+/** "You see this column hashed": the mask the caller reads a column through. */
+function MaskMark({ masking }: { masking: string }): ReactNode {
+  const word = ({ hash: 'hashed', mask: 'masked', remove: 'removed' } as Record<string, string>)[masking] ?? masking;
+  return (
+    <span className="mask-mark" data-mask={masking} title={`You read this port masked: this column reaches you ${word}`}>
+      <span aria-hidden="true">◐ </span>you see it {word}
+    </span>
+  );
+}
+
+/** `masks`: the columns the caller reads masked, when it reads the port's masked relation. */
+export function ColumnsTable({ columns, uniqueKey, caption, masks }: { columns: readonly Column[]; uniqueKey: readonly string[] | undefined; caption: string; masks?: Readonly<Record<string, string>> | undefined }): ReactNode {
   if (columns.length === 0) {
     return <p className="muted">The contract declares no columns: consumers get whatever the model selects.</p>;
   }
@@ -54,6 +65,7 @@ export function ColumnsTable({ columns, uniqueKey, caption }: { columns: readonl
                       key
                     </span>
                   )}
+                  {masks?.[column.name] !== undefined && <MaskMark masking={masks[column.name] ?? ''} />}
                 </th>
                 <td>
                   <code className="column-type">{column.type ?? '–'}</code>

@@ -1,9 +1,10 @@
 /** One port: its terms (access, SLA, schedule, key), its columns and its published versions. */
 import type { ReactNode } from 'react';
-import type { NodeResult, Port } from '../../api/types.js';
+import type { NodeResult, Port, PortAccess } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { formatAgo, formatCount, formatDateTime } from '../../ui/format.js';
 import { ColumnsTable } from './columns-table.js';
+import { PortAccessPanel } from './port-access.js';
 
 function daysUntil(date: string): number | undefined {
   const time = new Date(date).getTime();
@@ -53,7 +54,20 @@ function NotPublished({ port, latest }: { port: Port; latest: NodeResult | undef
   );
 }
 
-export function PortContract({ port, latest }: { port: Port; latest?: NodeResult | undefined }): ReactNode {
+export function PortContract({
+  port,
+  latest,
+  access,
+  onAccessChanged = () => undefined,
+}: {
+  port: Port;
+  latest?: NodeResult | undefined;
+  /** What the caller may do with the port: 'loading' while it is being asked. */
+  access?: PortAccess | 'loading' | undefined;
+  onAccessChanged?: () => void;
+}): ReactNode {
+  const ready = access !== undefined && access !== 'loading' ? access : undefined;
+  const masks = ready?.canRead && ready.relation === 'masked' ? ready.masked : undefined;
   const headingId = `port-${port.id}`;
   const current = port.current;
   return (
@@ -110,8 +124,9 @@ export function PortContract({ port, latest }: { port: Port; latest?: NodeResult
           </Fact>
         )}
       </dl>
+      {access !== undefined && <PortAccessPanel portId={port.id} access={access} onChanged={onAccessChanged} />}
       <h4>Columns ({port.columns.length})</h4>
-      <ColumnsTable columns={port.columns} uniqueKey={port.uniqueKey} caption={`Columns of ${port.id}`} />
+      <ColumnsTable columns={port.columns} uniqueKey={port.uniqueKey} caption={`Columns of ${port.id}`} masks={masks} />
       <h4>Published versions</h4>
       {port.versions.length === 0 ? (
         <p className="muted">No version published yet.</p>

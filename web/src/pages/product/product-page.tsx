@@ -3,9 +3,9 @@
  * whether it is healthy and how to use it; the tabs hold the detail (contracts, checks,
  * lineage, runs, lint, and the internal graph, which loads xyflow only when opened).
  */
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { ApiError, useApi } from '../../api/client.js';
-import type { ProductDetail } from '../../api/types.js';
+import type { PortAccess, ProductAccess, ProductDetail } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { HealthBadge } from '../../ui/health.js';
 import { ErrorState, LoadingState } from '../../ui/loading.js';
@@ -52,6 +52,13 @@ function ProductView({ product }: { product: ProductDetail }): ReactNode {
   const counts = checkCounts(product);
   const latest = latestNodeResults(product.recentRuns);
   const errors = product.lint.filter((d) => d.severity === 'error').length;
+  // What the caller may do with each port; refreshed after a request or a decision.
+  const [accessKey, setAccessKey] = useState(0);
+  const access = useApi<ProductAccess>(`/api/products/${encodeURIComponent(product.id)}/access`, accessKey);
+  const accessOf = (portId: string): PortAccess | 'loading' | undefined => (access.state === 'loading' ? 'loading' : access.state === 'ready' ? access.data.ports.find((p) => p.port === portId) : undefined);
+  const refreshAccess = (): void => {
+    setAccessKey((key) => key + 1);
+  };
   const tabs: TabSpec<Tab>[] = [
     { id: 'ports', label: <>Ports and contracts <Count n={product.ports.length} /></> },
     {
@@ -135,7 +142,7 @@ function ProductView({ product }: { product: ProductDetail }): ReactNode {
         {tab === 'ports' && (
           <>
             <h2 className="visually-hidden">Ports and contracts</h2>
-            {product.ports.length === 0 ? <p className="muted">This product publishes no ports.</p> : product.ports.map((port) => <PortContract key={port.id} port={port} latest={latest.get(port.node)} />)}
+            {product.ports.length === 0 ? <p className="muted">This product publishes no ports.</p> : product.ports.map((port) => <PortContract key={port.id} port={port} latest={latest.get(port.node)} access={accessOf(port.id)} onAccessChanged={refreshAccess} />)}
           </>
         )}
         {tab === 'checks' && <ChecksTab product={product} />}

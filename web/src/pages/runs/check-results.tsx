@@ -110,6 +110,11 @@ function CheckLine({ check }: { check: CheckRow }): ReactNode {
       <td>
         {check.message}
         {check.sample && check.sample.length > 0 && <Sample rows={check.sample} />}
+        {check.sampleHidden && (
+          <p className="run-sample-hidden">
+            <span aria-hidden="true">⊘ </span>Sample rows are hidden: you may not read this port.
+          </p>
+        )}
       </td>
     </tr>
   );

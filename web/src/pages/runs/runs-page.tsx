@@ -1,6 +1,7 @@
 /** Recent runs and tests, newest first, and a button to start one. */
 import type { ReactNode } from 'react';
 import { useApi } from '../../api/client.js';
+import { useMe } from '../../api/session.js';
 import type { Run } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { formatAgo, formatCount, formatDateTime, formatDuration } from '../../ui/format.js';
@@ -20,6 +21,7 @@ export function RunsPage(): ReactNode {
   const { key, refresh } = useRefreshKey();
   const loaded = useApi<{ runs: Run[] }>(`/api/runs?limit=${LIMIT}`, key);
   const job = useJob('run', refresh);
+  const me = useMe();
   // A run started elsewhere (the scheduler, a terminal) shows as running: follow it to its end.
   usePollWhile(loaded.state === 'ready' && loaded.data.runs.some((run) => run.status === 'running'), 3000, refresh);
   return (
@@ -29,10 +31,23 @@ export function RunsPage(): ReactNode {
           <h1>Runs</h1>
           <p className="subtitle">The {LIMIT} most recent runs and tests, newest first.</p>
         </div>
-        <div className="run-now">
-          <RunNowButton state={job.state} start={job.start} />
-          <RunNowHelp />
-        </div>
+        {me?.admin !== false ? (
+          <div className="run-now">
+            <RunNowButton state={job.state} start={job.start} />
+            <RunNowHelp />
+          </div>
+        ) : (
+          // The server lets only the admin run the whole mesh; members run their own products.
+          <p className="muted run-now-help">
+            {me.runs.length > 0 ? (
+              <>
+                Only the admin runs the whole mesh. Run your team's products from a terminal: <code>tessera run --select team:{me.identity.teams[0] ?? '<team>'}</code>.
+              </>
+            ) : (
+              'Runs are started by the admin and by the teams that own the products.'
+            )}
+          </p>
+        )}
       </header>
       <JobProgress state={job.state} />
       <WhenLoaded loaded={loaded} what="runs">
