@@ -163,6 +163,34 @@ describe('who reads what, by access level, over HTTP SQL and the wire protocol',
   });
 });
 
+describe('the CLI through the running server', () => {
+  it('runs tessera query, query --ports, runs and sla through the server, under the token it is given', async () => {
+    const before = process.env.TESSERA_TOKEN;
+    process.env.TESSERA_TOKEN = tokens.bob;
+    try {
+      const query = await runCli(['query', '--dir', people.dir, '--json', 'select email from people.customers order by customer_id']);
+      expect(query.exitCode, query.stderr).toBe(0);
+      const emails = (JSON.parse(query.stdout) as { rows: { email: string }[] }).rows.map((r) => r.email);
+      expect(emails).toHaveLength(3);
+      expect(emails.every((e) => /^[0-9a-f]{32}$/.test(e))).toBe(true);
+      const ports = await runCli(['query', '--dir', people.dir, '--ports']);
+      expect(ports.stdout).toMatch(/people\.customers .*\n\s+you see masked: email \(hash\)/);
+      expect(ports.stdout).not.toContain('people.outreach');
+      const refused = await runCli(['query', '--dir', people.dir, 'select * from people__customers.raw_customers']);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain('Query refused');
+      const runs = await runCli(['runs', '--dir', people.dir, '--json']);
+      expect(runs.exitCode, runs.stderr).toBe(0);
+      expect((JSON.parse(runs.stdout) as { runs: { id: number }[] }).runs.length).toBeGreaterThan(0);
+      const sla = await runCli(['sla', '--dir', people.dir, '--all', '--json']);
+      expect((JSON.parse(sla.stdout) as { ports: { port: string; reason: string }[] }).ports).toEqual([expect.objectContaining({ port: 'people.cities', reason: 'fresh' })]);
+    } finally {
+      if (before === undefined) delete process.env.TESSERA_TOKEN;
+      else process.env.TESSERA_TOKEN = before;
+    }
+  });
+});
+
 describe('masking through other products', () => {
   it("gives another team's model hashes, and the owner's own model raw values", async () => {
     const segments = objects(await sql('admin', 'select customer_id, email_key from growth.segments order by customer_id'));

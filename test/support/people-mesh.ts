@@ -54,6 +54,7 @@ ports:
       - { name: email, type: VARCHAR, classification: pii, masking: hash }
   - name: cities
     access: public
+    freshness: 24h
     columns:
       - { name: city, type: VARCHAR, required: true }
       - { name: customers, type: BIGINT, required: true }
