@@ -99,6 +99,7 @@ describe('tessera lint', () => {
       'pii-masked',
       'kind-boundaries',
       'deprecation',
+      'access-grants',
     ]);
     expect(rules.filter((r) => r.fixable).map((r) => r.id)).toEqual(['pii-classified', 'pii-masked', 'deprecation']);
   });

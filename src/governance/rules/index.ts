@@ -1,4 +1,5 @@
 import type { Rule } from '../rule.js';
+import { accessGrantsRule } from './access-grants.js';
 import { deprecationRule } from './deprecation.js';
 import { documentationRule } from './documentation.js';
 import { glossaryRule } from './glossary.js';
@@ -20,4 +21,5 @@ export const builtInRules: readonly Rule[] = [
   piiMaskedRule,
   kindBoundariesRule,
   deprecationRule,
+  accessGrantsRule,
 ];
