@@ -261,6 +261,18 @@ describe('access requests', () => {
     expect((await sql('carol', 'select count(*) from people.customers')).status).toBe(403);
   });
 
+  it('approves at once a masked request from a team the port auto-approves, and only that', async () => {
+    expect((await sql('carol', 'select count(*) from people.outreach')).status).toBe(403);
+    const masked = await api<{ status: string; decidedBy: string }>('carol', '/api/access-requests', { method: 'POST', body: { port: 'people.outreach', purpose: 'Dunning letters' } });
+    expect(masked.body).toMatchObject({ status: 'approved', decidedBy: 'auto-approve' });
+    server.context.gateway.grantsChanged();
+    expect(objects(await sql('carol', 'select email from people.outreach order by customer_id')).every((r) => /^[0-9a-f]{32}$/.test(String(r.email)))).toBe(true);
+    const raw = await api<{ status: string }>('carol', '/api/access-requests', { method: 'POST', body: { port: 'people.outreach', purpose: 'Dunning letters, real addresses', unmasked: true } });
+    expect(raw.body.status).toBe('pending');
+    expect((await api('bob', '/api/access-requests', { method: 'POST', body: { port: 'people.outreach', purpose: 'Not finance' } })).status).toBe(201);
+    expect((await sql('bob', 'select count(*) from people.outreach')).status).toBe(403);
+  });
+
   it('records every consumer query in the audit log, and usage per port from it', async () => {
     await server.context.access.flush();
     const log = await server.context.access.auditLog({ limit: 1000 });

@@ -71,6 +71,7 @@ kind: consumer-aligned
 ports:
   - name: outreach
     access: restricted
+    auto_approve: [finance-team]
     columns:
       - { name: customer_id, type: BIGINT, required: true }
       - { name: email, type: VARCHAR, classification: pii, masking: hash }
