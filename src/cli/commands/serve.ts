@@ -12,7 +12,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     .command('serve')
     .description('Serve the mesh: REST API (/api, docs at /api/docs), scheduled runs, and runs submitted by `tessera run` from other terminals')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on', positiveInteger, 4600)
+    .option('--port <port>', 'port to listen on (0: any free port)', wholeNumber, 4600)
     .option('--no-schedule', 'do not run ports on their cron schedules')
     .option('--pg-port <port>', 'also serve the PostgreSQL wire protocol on this port (psql, BI tools); off unless given', wholeNumber)
     .option('--tls-cert <file>', 'certificate (PEM) for HTTPS and the wire protocol')
@@ -20,6 +20,8 @@ export function registerServe(program: Command, context: CommandContext): void {
     .option('--allowed-host <name...>', 'host names clients use to reach the server (behind a proxy), besides --host')
     .option('--query-timeout <seconds>', 'stop a consumer query after this long', positiveInteger, 30)
     .option('--query-max-rows <n>', 'rows a consumer query may return at most', positiveInteger, 1_000_000)
+    .option('--query-concurrency <n>', 'consumer queries one identity may have running at once', positiveInteger, 4)
+    .option('--query-rate <n>', 'consumer queries one identity may start per minute', positiveInteger, 600)
     .action(async (options: ServeFlags) => {
       if (!(await openValidMesh(context))) return;
       const tls = readTls(options);
@@ -43,7 +45,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           ...(options.pgPort === undefined ? {} : { pgPort: options.pgPort }),
           ...(tls ? { tls } : {}),
           ...(options.allowedHost ? { allowedHosts: options.allowedHost } : {}),
-          limits: { timeoutMs: options.queryTimeout * 1000, maxRows: options.queryMaxRows },
+          limits: { timeoutMs: options.queryTimeout * 1000, maxRows: options.queryMaxRows, concurrentPerIdentity: options.queryConcurrency, perMinute: options.queryRate },
         });
       } catch (error) {
         if (!(error instanceof WarehouseBusyError)) throw error;
@@ -82,6 +84,8 @@ interface ServeFlags {
   allowedHost?: string[];
   queryTimeout: number;
   queryMaxRows: number;
+  queryConcurrency: number;
+  queryRate: number;
 }
 
 function isLoopback(host: string): boolean {
