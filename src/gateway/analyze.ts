@@ -101,9 +101,13 @@ export function shapeOf(serialized: unknown): QueryShape {
   return { relations, ctes, ...(refusal === undefined ? {} : { refusal }) };
 }
 
-/** Points a relation of the tree at another schema and name (the rewrite). */
-export function rename(relation: NamedRelation, schema: string, name: string): void {
-  relation.node.catalog_name = '';
+/**
+ * Points a relation of the tree at another schema and name (the rewrite), qualified
+ * with the warehouse's catalog so that a schema named like a catalog cannot resolve
+ * elsewhere.
+ */
+export function rename(relation: NamedRelation, catalog: string, schema: string, name: string): void {
+  relation.node.catalog_name = catalog;
   relation.node.schema_name = schema;
   relation.node.table_name = name;
 }

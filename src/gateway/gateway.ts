@@ -70,6 +70,7 @@ export class Gateway {
   private readonly running = new Map<string, number>();
   private readonly started = new Map<string, number[]>();
   private grantsCache: { at: number; grants: Grant[] } | undefined;
+  private catalogName: Promise<string> | undefined;
   private readonly policyCache = new WeakMap<MeshGraph, Map<string, PortPolicy>>();
   private readonly columnCache = new Map<string, { at: number; columns: readonly ColumnInfo[] }>();
 
@@ -106,6 +107,15 @@ export class Gateway {
     return grants;
   }
 
+  /** The warehouse's catalog (database) name, asked once. */
+  private catalog(): Promise<string> {
+    this.catalogName ??= this.options.warehouse.query('SELECT current_database() AS db').then((rows) => {
+      const db = rows[0]?.db;
+      return typeof db === 'string' ? db : '';
+    });
+    return this.catalogName;
+  }
+
   /** Every port's policy, computed once per loaded graph. */
   private policies(): Map<string, PortPolicy> {
     const { mesh, graph } = this.options.mesh();
@@ -127,6 +137,7 @@ export class Gateway {
     if (shape.refusal !== undefined) throw new GatewayError('refused', REFUSED, shape.refusal);
     const policies = this.policies();
     const grants = await this.grants();
+    const catalog = await this.catalog();
     const now = this.now();
     const ports = new Set<string>();
     const masked = new Set<string>();
@@ -136,9 +147,9 @@ export class Gateway {
       const decision = decidePortAccess(identity, policy, grants, now);
       if (!decision.allowed) throw new GatewayError('refused', REFUSED, `${policy.port} is ${decision.reason}`);
       ports.add(policy.port);
-      if (decision.relation === 'raw') rename(relation, RAW_SCHEMA, rawView(policy.domain, policy.table));
+      if (decision.relation === 'raw') rename(relation, catalog, RAW_SCHEMA, rawView(policy.domain, policy.table));
       else {
-        rename(relation, policy.domain, policy.table);
+        rename(relation, catalog, policy.domain, policy.table);
         masked.add(policy.port);
       }
     }

@@ -53,6 +53,9 @@ export interface ProductFreshness {
 
 const S = STATE_SCHEMA;
 
+/** How stale the catalog may be while a build is running (job starts and ends show at once). */
+const PROGRESS_MS = 2000;
+
 export class StateReader {
   private session?: Promise<Session>;
   private queue: Promise<unknown> = Promise.resolve();
@@ -61,10 +64,32 @@ export class StateReader {
   private readonly statuses = new WeakMap<Catalog, { generation: number; status: Promise<Status> }>();
   private readonly unwatch: () => void;
 
+  /** When a progress line last made the state stale; progress re-reads at most every PROGRESS_MS. */
+  private lastProgressBump = 0;
+  private progressPending = false;
+
   constructor(private readonly ctx: ServerContext) {
-    this.unwatch = ctx.jobs.onChange(() => {
-      this.generation++;
+    this.unwatch = ctx.jobs.onChange((job) => {
+      const statusChanged = this.jobStatuses.get(job.id) !== job.status;
+      this.jobStatuses.set(job.id, job.status);
+      // A job starting or ending changes what the catalog shows at once. A progress line (a node
+      // finished) does too, but a build sends dozens a second: re-reading the state for each one
+      // kept the API busy reading instead of answering while the mesh was being built.
+      if (statusChanged) this.generation++;
+      else this.progressPending = true;
     });
+  }
+
+  private readonly jobStatuses = new Map<string, string>();
+
+  /** The generation the next read is at: progress seen since the last bump counts once PROGRESS_MS have passed. */
+  private current(): number {
+    if (this.progressPending && Date.now() - this.lastProgressBump >= PROGRESS_MS) {
+      this.progressPending = false;
+      this.lastProgressBump = Date.now();
+      this.generation++;
+    }
+    return this.generation;
   }
 
   /** Queries on this reader's own session, one at a time (a session is one connection). */
@@ -90,7 +115,7 @@ export class StateReader {
   }
 
   status(catalog: Catalog): Promise<Status> {
-    const { generation } = this;
+    const generation = this.current();
     const cached = this.statuses.get(catalog);
     if (cached?.generation === generation) return cached.status;
     const status = this.latestRunId().then((runId) => this.load(catalog, runId));
