@@ -18,12 +18,14 @@ const layers = {
   pgwire: ['diagnostics'],
   state: ['diagnostics', 'warehouse'],
   access: ['diagnostics', 'spec', 'compiler'],
-  runner: ['diagnostics', 'spec', 'compiler', 'checks', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state', 'access'],
+  runner: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state', 'access'],
   gateway: ['diagnostics', 'spec', 'compiler', 'access', 'warehouse', 'state', 'runner'],
-  server: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state', 'runner', 'access', 'gateway', 'pgwire'],
-  cli: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner', 'server', 'access', 'gateway'],
+  incidents: ['diagnostics', 'spec', 'compiler'],
+  alerts: ['diagnostics', 'spec', 'compiler', 'incidents', 'warehouse', 'state', 'runner'],
+  server: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'warehouse', 'state', 'runner', 'access', 'gateway', 'pgwire', 'incidents', 'alerts'],
+  cli: ['diagnostics', 'spec', 'compiler', 'checks', 'governance', 'sqlparse', 'loader', 'workspace', 'examples', 'warehouse', 'state', 'runner', 'server', 'access', 'gateway', 'incidents', 'alerts'],
 };
-const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance', 'checks', 'access'];
+const pureLayers = ['diagnostics', 'spec', 'compiler', 'governance', 'checks', 'access', 'incidents'];
 const allLayers = Object.keys(layers);
 
 const deepImport = {

@@ -30,7 +30,7 @@ function guideSteps(markdown: string): GuideStep[] {
   const lines = markdown.split('\n');
   const steps: GuideStep[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const marker = /^<!-- test(?:: (?:exit (\d+)|file (\S+)))? -->$/.exec(lines[i]!.trim());
+    const marker = /^<!-- test(?:: (?:exit (\d+)|file (\S+)))? -->$/.exec((lines[i] ?? '').trim());
     if (!marker) continue;
     const fence = lines[i + 1] ?? '';
     if (!fence.startsWith('```')) throw new Error(`docs/guide.md:${i + 1}: a test marker must be followed by a fenced block`);
@@ -100,9 +100,8 @@ describe('docs/guide.md', () => {
     const root = join(work, 'root');
     await mkdir(root);
     await writeFile(state, root);
-    const { TESSERA_TOKEN: _ignored, ...inherited } = process.env;
-    const env = {
-      ...inherited,
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
       PATH: `${join(work, 'bin')}:${process.env.PATH ?? ''}`,
       HOME: join(work, 'home'),
       GIT_AUTHOR_NAME: 'Guide',
@@ -113,11 +112,12 @@ describe('docs/guide.md', () => {
       NO_COLOR: '1',
       CI: '1',
     };
+    delete env.TESSERA_TOKEN; // the guide's commands act as the mesh's owner
     for (const step of guideSteps(guide)) {
       const cwd = (await readFile(state, 'utf8')).trim();
-      if (step.kind === 'file') {
-        await mkdir(dirname(join(cwd, step.path!)), { recursive: true });
-        await writeFile(join(cwd, step.path!), step.text);
+      if (step.path !== undefined) {
+        await mkdir(dirname(join(cwd, step.path)), { recursive: true });
+        await writeFile(join(cwd, step.path), step.text);
         continue;
       }
       const script = `set -e\n${step.text}\npwd > ${JSON.stringify(state)}\n`;

@@ -100,6 +100,7 @@ describe('tessera lint', () => {
       'kind-boundaries',
       'deprecation',
       'access-grants',
+      'channel-secrets',
     ]);
     expect(rules.filter((r) => r.fixable).map((r) => r.id)).toEqual(['pii-classified', 'pii-masked', 'deprecation']);
   });

@@ -26,7 +26,7 @@ async function unrecorded(dir: string): Promise<string[]> {
     `select table_name from duckdb_tables() where schema_name = 'tessera_versions'
      and table_name not in (select table_name from tessera_state.port_versions where status = 'published') order by 1`,
   );
-  return rows.map((r) => String(r.table_name));
+  return rows.map((r) => (typeof r.table_name === 'string' ? r.table_name : ''));
 }
 
 describe('a failed publish', () => {

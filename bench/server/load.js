@@ -13,13 +13,14 @@ export function percentile(sorted, p) {
  * Resolves to { requests, ok, non2xx, errors, timeouts, seconds, rps, latency: { p50, p90, p99, max, mean }, bytesPerResponse }.
  * `rps` counts 2xx responses only; latencies too.
  */
-export async function load({ url, paths, connections, duration }) {
+export async function load({ url, paths, connections, duration, headers = {} }) {
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   const instance = autocannon({
     url,
     connections,
     duration,
+    headers,
     requests: paths.map((path) => ({ method: 'GET', path })),
     // Not one error response should pass unnoticed; a timeout counts as an error.
     timeout: 10,

@@ -61,7 +61,7 @@ async function once(page, navigate, timeoutMs) {
  * `runs` repetitions, each in a fresh browser context (empty cache): a first load of
  * <url>/map (cold), then a reload (warm). Resolves to { samples } or { skipped: reason }.
  */
-export async function measureMap({ url, runs, executablePath, timeoutMs = 30_000, log }) {
+export async function measureMap({ url, token, runs, executablePath, timeoutMs = 30_000, log }) {
   const probe = await fetch(`${url}/map`, { headers: { accept: 'text/html' } });
   const type = probe.headers.get('content-type') ?? '';
   await probe.arrayBuffer();
@@ -73,6 +73,8 @@ export async function measureMap({ url, runs, executablePath, timeoutMs = 30_000
   try {
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      // The catalog's session, as the login link would have set it.
+      if (token) await context.addCookies([{ name: 'tessera_session', value: token, url, httpOnly: true, sameSite: 'Strict' }]);
       const errors = [];
       try {
         const page = await context.newPage();

@@ -99,7 +99,7 @@ async function runMeshOnce(mesh) {
 
 async function getJson(path) {
   const started = performance.now();
-  const response = await fetch(`${server.url}${path}`);
+  const response = await fetch(`${server.url}${path}`, { headers: server.headers });
   const body = await response.text();
   const elapsed = performance.now() - started;
   if (!response.ok) await fail(`GET ${path}: ${response.status} ${body.slice(0, 500)}`);
@@ -114,7 +114,7 @@ async function checkAndWarm(graph) {
 
   // The map page's data, laid out by the server (once per mesh load), if this build has it.
   const mapStarted = performance.now();
-  const mapProbe = await fetch(`${server.url}/api/map`);
+  const mapProbe = await fetch(`${server.url}/api/map`, { headers: server.headers });
   const mapBody = await mapProbe.text();
   let map;
   if (mapProbe.ok) {
@@ -180,7 +180,7 @@ function endpoints({ terms, ids, map }) {
 
 async function benchApi(list) {
   if (warmup > 0) {
-    for (const e of list) await load({ url: server.url, paths: e.paths, connections, duration: warmup });
+    for (const e of list) await load({ url: server.url, paths: e.paths, connections, duration: warmup, headers: server.headers });
     log(`[api] warmed up: ${warmup} s of load on each endpoint`);
   }
   const samples = Object.fromEntries(list.map((e) => [e.key, []]));
@@ -189,7 +189,7 @@ async function benchApi(list) {
       const e = list[(i + k) % list.length];
       const before = loadavg()[0];
       const cpuBefore = cpuTimes(server.pid);
-      const sample = await load({ url: server.url, paths: e.paths, connections, duration });
+      const sample = await load({ url: server.url, paths: e.paths, connections, duration, headers: server.headers });
       const cpuAfter = cpuTimes(server.pid);
       // The server's CPU per request: less at the mercy of the machine's other work than req/s.
       if (cpuBefore && cpuAfter && sample.requests > 0) {
@@ -265,12 +265,12 @@ try {
   if (!opts['skip-map']) {
     // The server lays the map out once per mesh load: do it before the timed loads (a no-op after the API part).
     const layoutStarted = performance.now();
-    const layout = await fetch(`${server.url}/api/map`);
+    const layout = await fetch(`${server.url}/api/map`, { headers: server.headers });
     await layout.arrayBuffer();
     if (layout.ok && !results.mapLayout) results.mapLayout = { firstMs: performance.now() - layoutStarted };
     log(`[map] GET /api/map before the browser: ${layout.status} in ${ms(performance.now() - layoutStarted)}`);
     log(`[map] ${mapRuns} runs of ${server.url}/map in headless Chromium (${opts.chromium}), a fresh context each: first load, then a reload`);
-    results.map = await measureMap({ url: server.url, runs: mapRuns, executablePath: opts.chromium, log });
+    results.map = await measureMap({ url: server.url, token: server.token, runs: mapRuns, executablePath: opts.chromium, log });
     if (results.map.skipped) log(`[map] ${results.map.skipped}`);
   }
 } finally {

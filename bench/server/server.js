@@ -3,6 +3,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A port that is free now: listen on 0, read it, close. */
@@ -58,7 +59,11 @@ export async function startServe({ bin, quietScript, mesh, products, quiet = fal
       const response = await fetch(`${url}/healthz`);
       if (response.ok) {
         const body = await response.json();
-        if (body.mesh?.products === products && !body.mesh.broken) return { url, pid: child.pid, startMs: performance.now() - started, stop, stderr: () => stderr };
+        if (body.mesh?.products === products && !body.mesh.broken) {
+        // Every /api call needs a token: the admin's, which the server left for its user.
+        const token = readFileSync(join(mesh, '.tessera', 'admin-token'), 'utf8').trim();
+        return { url, pid: child.pid, startMs: performance.now() - started, stop, stderr: () => stderr, token, headers: { authorization: `Bearer ${token}` } };
+      }
       }
     } catch {
       // not listening yet

@@ -4,8 +4,11 @@ import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExampleData } from './commands/example-data.js';
 import { registerGraph } from './commands/graph.js';
+import { registerAlerts, registerIncidents } from './commands/incidents.js';
+import { registerInit } from './commands/init.js';
 import { registerLineage } from './commands/lineage.js';
 import { registerLint } from './commands/lint.js';
+import { registerNew } from './commands/new.js';
 import { registerQuery } from './commands/query.js';
 import { registerRollback } from './commands/rollback.js';
 import { registerRun } from './commands/run.js';
@@ -14,6 +17,7 @@ import { registerSchema } from './commands/schema.js';
 import { registerScorecard } from './commands/scorecard.js';
 import { registerServe } from './commands/serve.js';
 import { registerSla } from './commands/sla.js';
+import { registerSnapshot } from './commands/snapshot.js';
 import { registerTest } from './commands/test.js';
 import { registerToken } from './commands/token.js';
 import { registerValidate } from './commands/validate.js';
@@ -43,6 +47,8 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
       setDir(action.optsWithGlobals<{ dir: string }>().dir);
     });
   for (const register of [
+    registerInit,
+    registerNew,
     registerValidate,
     registerLint,
     registerGraph,
@@ -56,11 +62,14 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     registerSla,
     registerRuns,
     registerRollback,
+    registerSnapshot,
     registerQuery,
     registerDemo,
     registerServe,
     registerToken,
     registerAccess,
+    registerIncidents,
+    registerAlerts,
   ]) register(program, context);
   for (const command of program.commands) {
     command

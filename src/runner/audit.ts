@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PortNode } from '../compiler/index.js';
 import type { CheckRecord, StateStore } from '../state/index.js';
 import type { ColumnInfo, Dialect, JsonValue, Session } from '../warehouse/index.js';
@@ -19,6 +20,12 @@ export interface AuditResult {
   readonly schema: readonly SchemaFinding[];
   readonly checks: ChecksOutcome;
   readonly columns: readonly ColumnInfo[];
+  /**
+   * The version's content, order-independent: a hash of its columns (names and types)
+   * and of the multiset of its rows. Equal digests mean equal data, so a run whose
+   * data did not change publishes nothing new.
+   */
+  readonly digest: string;
 }
 
 /** Declared columns against the table: present, and of the declared type (as the engine spells it). */
@@ -63,8 +70,18 @@ export async function auditVersion(
   // Checks on missing columns would only repeat the schema finding as an SQL error.
   const runnable = port.checks.filter((c) => !(c.implied && c.type === 'metric' && 'column' in c.metric && !present.has(c.metric.column.toLowerCase())));
   const checks = await evaluateChecks(session, d, state, { nodeId: port.id, table: d.table(table.schema, table.name), checks: runnable, ...run });
-  const [row] = await session.query(`SELECT count(*) AS n FROM ${d.table(table.schema, table.name)}`);
-  return { passed: schema.every((f) => f.passed) && checks.failed.length === 0, rows: Number(row?.n ?? 0), schema, checks, columns };
+  // The row count and the content digest in one scan. Each row hashes as a whole (DuckDB's
+  // hash of the row as a struct); the sum (a HUGEINT, so no overflow) and the xor of the
+  // row hashes do not depend on row order, and the sum counts duplicate rows.
+  const [row] = await session.query(
+    `SELECT count(*) AS n, CAST(sum(hash(tessera_row)) AS VARCHAR) AS hash_sum, CAST(bit_xor(hash(tessera_row)) AS VARCHAR) AS hash_xor FROM ${d.table(table.schema, table.name)} AS tessera_row`,
+  );
+  const rows = Number(row?.n ?? 0);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([columns.map((c) => [c.name, c.type]), rows, row?.hash_sum ?? null, row?.hash_xor ?? null]))
+    .digest('hex')
+    .slice(0, 32);
+  return { passed: schema.every((f) => f.passed) && checks.failed.length === 0, rows, schema, checks, columns, digest };
 }
 
 /** What the audit's failures say, one phrase each. */

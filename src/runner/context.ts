@@ -28,6 +28,8 @@ export interface BuildOutcome {
   readonly bytes?: number;
   /** For ports: the version published. */
   readonly published?: { readonly port: string; readonly version: number };
+  /** For ports: the new version's content equalled the published one's, so nothing was published (the version consumers keep reading). */
+  readonly unchanged?: { readonly version: number };
   /** Checks at level warn: the node was built, with these to look at. */
   readonly warnings?: readonly string[];
 }

@@ -8,7 +8,16 @@ export type RunEvent =
 
 export interface RunSummary extends RunCounts {
   readonly runId: number;
+  /** A run stopped before its end (see `stopped`) is `failed` here and `abandoned` in the runs table. */
   readonly status: 'success' | 'failed';
+  /**
+   * Set when the run was stopped before every node had started: why, how many nodes were
+   * left unbuilt, and whether it is recorded `abandoned` (asked to stop: a signal) or
+   * `failed` (the machine stopped it: a full disk, a read-only file system).
+   */
+  readonly stopped?: { readonly reason: string; readonly notStarted: number; readonly abandoned: boolean };
+  /** Set when the run's records could not all be written (a full disk): what happened. */
+  readonly unrecorded?: string;
   readonly milliseconds: number;
   readonly results: readonly NodeResult[];
   /** Ports switched to a new version by this run. */

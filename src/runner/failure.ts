@@ -1,6 +1,7 @@
 import type { Diagnostic, SourcePosition } from '../diagnostics/index.js';
 import { WarehouseError } from '../warehouse/index.js';
 import { BuildFailure } from './context.js';
+import { storageTrouble } from './storage.js';
 
 /** A model statement: the model's file, and where its SQL starts in the statement. */
 export interface ModelStatementOrigin {
@@ -22,6 +23,8 @@ export function toDiagnostic(error: unknown, fallback: SourcePosition, origin?: 
       location: error.location ?? fallback,
     };
   }
+  const trouble = storageTrouble(error);
+  if (trouble) return { code: trouble.code, severity: 'error', message: trouble.message, hint: trouble.hint, location: fallback };
   if (error instanceof WarehouseError) {
     let location = fallback;
     if (origin && error.line !== undefined) {

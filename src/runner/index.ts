@@ -1,7 +1,8 @@
 export { runMesh, openState, type RunOptions } from './run-mesh.js';
 export type { RunEvent, RunSummary } from './events.js';
 export { selectNodes, SelectionError } from './select.js';
-export { openMeshWarehouse, warehousePath, WarehouseBusyError } from './warehouse-lock.js';
+export { openMeshWarehouse, warehousePath, WarehouseBusyError, WarehouseUnavailableError } from './warehouse-lock.js';
+export { openTrouble, storageTrouble, type StorageTrouble, type StorageKind } from './storage.js';
 export { rollbackPort, RollbackError } from './publish-port.js';
 export { productSchema, versionTable, VERSIONS_SCHEMA, KEEP_VERSIONS, RAW_SCHEMA, rawView } from './layout.js';
 export { syncPortViews, MASK_SALT } from './port-views.js';
@@ -9,4 +10,5 @@ export { syncPortViews, MASK_SALT } from './port-views.js';
 export type { AuditResult, SchemaFinding } from './audit.js';
 export { evaluateChecks, type ChecksOutcome } from './evaluate-checks.js';
 export { testMesh, type TestSummary, type TestedNode } from './test-mesh.js';
-export { freshnessReport, type PortFreshness } from './sla.js';
+export { freshnessReport, freshnessVerdict, type FreshnessClock, type NewestValues, type PortFreshness } from './sla.js';
+export { findSnapshot, repairSnapshot, snapshotHistory, SnapshotHistoryError, type HistoryQuery } from './snapshot-history.js';

@@ -13,8 +13,10 @@ import { checkProblem } from './audit.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import type { RunEvent, RunSummary } from './events.js';
 import { toDiagnostic, type ModelStatementOrigin } from './failure.js';
+import { storageTrouble } from './storage.js';
+import { warehousePath } from './warehouse-lock.js';
 import { productSchema, RAW_SCHEMA, VERSIONS_SCHEMA } from './layout.js';
-import { buildPort, dropStrayVersions } from './publish-port.js';
+import { beginPublishTogether, buildPort, dropStrayVersions, settlePublishTogether } from './publish-port.js';
 import { schedule } from './schedule.js';
 import { selectNodes } from './select.js';
 
@@ -31,6 +33,12 @@ export interface RunOptions {
   readonly now?: Date;
   readonly onEvent?: (event: RunEvent) => void;
   readonly onStatement?: (sql: string) => void;
+  /**
+   * Stops the run early (a signal, a shutdown): no node starts after it is aborted,
+   * the nodes building finish, the rest are recorded as not built and the run as
+   * `abandoned`. Its reason (`signal.reason`, a string) is recorded with each node left.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Opens the state store kept in the warehouse, creating its tables on first use. */
@@ -73,6 +81,7 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
   const access = { mesh: options.mesh, grants: [...specGrants(graph), ...requestGrants(await approvedRequests(warehouse))] };
   const runId = await state.startRun({ selector: (options.select ?? []).join(' '), pid: process.pid, nodes: selected.length, startedAt: now });
   options.onEvent?.({ type: 'run-started', runId, nodes: selected, abandoned, strayTables });
+  beginPublishTogether(runId, options.mesh, graph, selected);
 
   const concurrency = Math.max(1, options.concurrency ?? Math.max(2, availableParallelism()));
   const sessions: Session[] = [];
@@ -82,6 +91,11 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
   }
   const results: NodeResult[] = [];
   const recorder = new ResultRecorder(state, runId);
+  // A full disk, a read-only file system or a damaged file fails every node after the
+  // first: stop starting nodes then, and say it once (the others are recorded as stopped).
+  const machine = new AbortController();
+  const warehouseFile = warehousePath(options.root, options.mesh.spec);
+  const stopping = options.signal ? AbortSignal.any([options.signal, machine.signal]) : machine.signal;
   const publishedPorts: { port: string; version: number; rows: number }[] = [];
 
   const finish = (result: NodeResult, published?: { port: string; version: number }): void => {
@@ -118,13 +132,16 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
           const outcome = await build(ctx, node, (wrapped) => {
             if (node.kind === 'model') origin = { file: node.sqlFile, prefixLength: wrapped.prefixLength };
           });
-          const result: NodeResult = { ...base(node), status: 'success', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, rows: outcome.rows, ...(outcome.bytes === undefined ? {} : { bytes: outcome.bytes }), ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}) };
+          const result: NodeResult = { ...base(node), status: 'success', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, rows: outcome.rows, ...(outcome.bytes === undefined ? {} : { bytes: outcome.bytes }), ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}), ...(outcome.unchanged ? { unchanged: outcome.unchanged } : {}) };
           if (outcome.published) publishedPorts.push({ ...outcome.published, rows: outcome.rows });
           finish(result, outcome.published);
           return 'success';
         } catch (error) {
           await session.execute('ROLLBACK').catch(() => undefined);
-          finish({ ...base(node), status: 'failed', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, error: toDiagnostic(error, node.location, origin) });
+          const trouble = storageTrouble(error, warehouseFile);
+          const diagnostic = trouble ? { code: trouble.code, severity: 'error' as const, message: trouble.message, hint: trouble.hint, location: node.location } : toDiagnostic(error, node.location, origin);
+          finish({ ...base(node), status: 'failed', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, error: diagnostic });
+          if (STORAGE_CODES.has(diagnostic.code) && !machine.signal.aborted) machine.abort(diagnostic.message.replace(/:.*$/s, '').replace(/\.$/, '').toLowerCase());
           return 'failed';
         }
       },
@@ -139,19 +156,42 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
         });
       },
       checkOrder(graph, selected),
+      stopping,
     );
   } finally {
     for (const session of sessions) await session.close();
   }
-  await recorder.flush();
+  const stopped = options.signal?.aborted ? stopReason(options.signal) : machine.signal.aborted ? stopReason(machine.signal) : undefined;
+  if (stopped !== undefined) {
+    const done = new Set(results.map((r) => r.nodeId));
+    for (const id of selected) {
+      const node = graph.nodes.get(id);
+      if (!node || done.has(id)) continue;
+      finish({
+        ...base(node),
+        status: 'skipped',
+        durationMs: 0,
+        error: { code: 'run/stopped', severity: 'error', message: `Not built: the run was stopped (${stopped}) before this node started.`, hint: 'Run again to build it; consumers read the last published versions meanwhile.', location: node.location },
+      });
+    }
+  }
+  // The records may fail for the reason the nodes did (a full disk): the summary is still the run's.
+  let unrecorded = await recorder.flush().then(() => recorder.error, (error: unknown) => error);
+  // `publish: together`: each such product's audited ports switch now, in one transaction, or none does.
+  for (const { result, published } of await settlePublishTogether(warehouse, d, state, runId, results)) {
+    results[results.findIndex((r) => r.nodeId === result.nodeId)] = result;
+    if (published) publishedPorts.push(published);
+  }
   const count = (status: NodeResult['status'], ports: boolean): number => results.filter((r) => r.status === status && (r.kind === 'port') === ports).length;
   const failed = results.filter((r) => r.status === 'failed').length;
+  const notStarted = results.filter((r) => r.error?.code === 'run/stopped').length;
   const summary: RunSummary = {
     runId,
-    status: failed > 0 ? 'failed' : 'success',
+    status: failed > 0 || notStarted > 0 ? 'failed' : 'success',
+    ...(stopped !== undefined && notStarted > 0 ? { stopped: { reason: stopped, notStarted, abandoned: options.signal?.aborted === true } } : {}),
     nodes: selected.length,
     built: count('success', false),
-    published: count('success', true),
+    published: count('success', true) - results.filter((r) => r.unchanged !== undefined).length, // an unchanged port published nothing
     failed,
     skipped: results.filter((r) => r.status === 'skipped').length,
     rows: publishedPorts.reduce((sum, p) => sum + p.rows, 0),
@@ -159,8 +199,25 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
     results,
     publishedPorts,
   };
-  await state.finishRun(runId, { ...summary, finishedAt: new Date(now.getTime() + summary.milliseconds) });
-  return summary;
+  // A run stopped before its end is `abandoned`: not a failure of the mesh, and not a success either.
+  // A run stopped by the machine (a full disk) failed: it is not for the next run to abandon.
+  const recorded = summary.stopped?.abandoned === true ? 'abandoned' : summary.status;
+  try {
+    await state.finishRun(runId, { ...summary, status: recorded, finishedAt: new Date(now.getTime() + summary.milliseconds) });
+  } catch (error) {
+    unrecorded ??= error;
+  }
+  if (unrecorded === undefined) return summary;
+  const trouble = storageTrouble(unrecorded, warehouseFile);
+  if (!trouble) throw unrecorded instanceof Error ? unrecorded : new Error('the run could not be recorded');
+  return { ...summary, unrecorded: `${trouble.message} The run's own record is incomplete: \`tessera runs\` may show run ${runId} as running until the next run, which records it as abandoned.` };
+}
+
+const STORAGE_CODES = new Set(['run/disk-full', 'run/read-only', 'run/permission', 'run/damaged']);
+
+function stopReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'string' ? reason : reason instanceof Error && reason.name !== 'AbortError' ? reason.message : 'stopped';
 }
 
 /**
@@ -230,8 +287,9 @@ function base(node: MeshNode): Pick<NodeResult, 'nodeId' | 'kind' | 'product'> {
 
 async function build(ctx: BuildContext, node: MeshNode, onWrapped: Parameters<typeof buildModel>[2]): Promise<BuildOutcome> {
   const outcome = await buildNode(ctx, node, onWrapped);
-  if (node.kind === 'port' || node.kind === 'feature' || node.checks.length === 0) return outcome;
-  // Checks on sources, models and snapshots: `fail` fails the node (and skips what reads it), `warn` does not.
+  // Ports audit in write-audit-publish, snapshots before their change commits (build-snapshot.ts).
+  if (node.kind === 'port' || node.kind === 'feature' || node.kind === 'snapshot' || node.checks.length === 0) return outcome;
+  // Checks on sources and models: `fail` fails the node (and skips what reads it), `warn` does not.
   const d = ctx.dialect;
   await ctx.session.execute(d.setSearchPath(productSchema(node.product)));
   const checks = await evaluateChecks(ctx.session, d, ctx.state, { nodeId: node.id, table: d.table(productSchema(node.product), node.name), checks: node.checks, runId: ctx.runId, now: ctx.now });
@@ -268,16 +326,24 @@ class ResultRecorder {
     private readonly runId: number,
   ) {}
 
+  /** The first write that failed (a full disk); later batches are still tried. */
+  error: unknown;
+
   add(result: NodeResult): void {
     this.pending.push(result);
     this.timer ??= setTimeout(() => void this.flush(), 250);
   }
 
+  /** Never rejects: a failed write is kept in `error` for the run's end, not thrown from a timer. */
   async flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending.splice(0);
-    this.writing = this.writing.then(() => this.state.recordNodeResults(this.runId, batch));
+    this.writing = this.writing
+      .then(() => this.state.recordNodeResults(this.runId, batch))
+      .catch((error: unknown) => {
+        this.error ??= error;
+      });
     await this.writing;
   }
 }

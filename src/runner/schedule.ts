@@ -15,6 +15,8 @@ export async function schedule(
   onSkip: (id: string, because: string) => void,
   /** Order only: node → nodes to finish first, whatever their outcome (a check reading another port). */
   after: ReadonlyMap<string, readonly string[]> = new Map(),
+  /** Once aborted, no node starts; those running finish. The nodes never started have no outcome. */
+  signal?: AbortSignal,
 ): Promise<Map<string, Outcome>> {
   const chosen = new Set(selected);
   const waitingOn = new Map<string, number>();
@@ -53,6 +55,7 @@ export async function schedule(
 
   const worker = async (index: number): Promise<void> => {
     for (;;) {
+      if (signal?.aborted) return;
       const id = ready.shift();
       if (id === undefined) {
         if (running === 0 || outcomes.size === selected.length) return;
@@ -68,6 +71,14 @@ export async function schedule(
   };
   let running = 0;
   const waiters: (() => void)[] = [];
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, (_, i) => worker(i)));
+  const wakeAll = (): void => {
+    for (const wake of waiters.splice(0)) wake();
+  };
+  signal?.addEventListener('abort', wakeAll, { once: true });
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, (_, i) => worker(i)));
+  } finally {
+    signal?.removeEventListener('abort', wakeAll);
+  }
   return outcomes;
 }

@@ -1,6 +1,6 @@
 import type { MeshGraph, MeshNode } from '../compiler/index.js';
 import type { Mesh } from '../spec/index.js';
-import type { CheckRecord } from '../state/index.js';
+import type { CheckRecord, StateStore } from '../state/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { evaluateChecks } from './evaluate-checks.js';
 import { productSchema, RAW_SCHEMA, rawView } from './layout.js';
@@ -16,6 +16,13 @@ export interface TestedNode {
   readonly results: readonly CheckRecord[];
   /** Why it was not checked (never built or published). */
   readonly missing?: string;
+  /** For a port: the published version that was checked, and the run that published it. */
+  readonly published?: { readonly version: number; readonly runId: number };
+  /**
+   * For a port: a newer version that a run's audit rejected, so consumers (and this
+   * test) still read the published one; with the checks that failed it.
+   */
+  readonly rejected?: { readonly version: number; readonly runId: number; readonly failed: readonly CheckRecord[] };
 }
 
 export interface TestSummary {
@@ -26,6 +33,24 @@ export interface TestSummary {
   readonly warned: number;
   readonly failed: number;
   readonly milliseconds: number;
+}
+
+/**
+ * Which version of a port `tessera test` checks (the published one), and the newest
+ * version a run rejected since: its audit failed, so consumers never saw it, but the
+ * user who just ran should hear of it from `test` too.
+ */
+async function versionsTested(state: StateStore, port: string, nodeId: string): Promise<Pick<TestedNode, 'published' | 'rejected'>> {
+  const versions = await state.portVersions(port);
+  const current = versions.find((v) => v.current);
+  const rejected = versions
+    .filter((v) => v.status === 'rejected' && (current === undefined || v.version > current.version))
+    .sort((a, b) => b.version - a.version)[0];
+  const failed = rejected ? (await state.checkResults(rejected.runId)).filter((r) => r.nodeId === nodeId && (r.outcome === 'fail' || r.outcome === 'error')) : [];
+  return {
+    ...(current ? { published: { version: current.version, runId: current.runId } } : {}),
+    ...(rejected ? { rejected: { version: rejected.version, runId: rejected.runId, failed } } : {}),
+  };
 }
 
 /**
@@ -54,7 +79,7 @@ export async function testMesh(options: { mesh: Mesh; graph: MeshGraph; warehous
     await warehouse.execute(d.setSearchPath(productSchema(node.product)));
     const outcome = await evaluateChecks(warehouse, d, state, { nodeId: node.id, table: d.table(schema, name), checks: node.checks, runId, now });
     await state.recordChecks(runId, now, outcome.results, outcome.metrics);
-    tested.push({ nodeId: node.id, kind: node.kind, table: `${schema}.${name}`, results: outcome.results });
+    tested.push({ nodeId: node.id, kind: node.kind, table: `${schema}.${name}`, results: outcome.results, ...(node.kind === 'port' ? await versionsTested(state, `${node.domain}.${node.table}`, node.id) : {}) });
   }
   const all = tested.flatMap((t) => t.results);
   const failed = all.filter((r) => r.outcome === 'fail' || r.outcome === 'error').length;

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { MeshSpec } from '../spec/index.js';
 import { openWarehouse, WarehouseError, type Warehouse } from '../warehouse/index.js';
 import { tesseraDir } from '../workspace/index.js';
+import { openTrouble, storageTrouble, type StorageTrouble } from './storage.js';
 
 /** Who holds the warehouse, written next to it so that a second process can say so. */
 interface Holder {
@@ -19,6 +20,19 @@ export class WarehouseBusyError extends Error {
   ) {
     super(message);
     this.name = 'WarehouseBusyError';
+  }
+}
+
+/**
+ * The warehouse cannot be opened for a reason of the machine (no permission, a full or
+ * read-only disk, a damaged file): the message says which, and what to do without
+ * losing the file. A kind of busy error so that every command that opens a warehouse
+ * prints it as it is, with exit 1.
+ */
+export class WarehouseUnavailableError extends WarehouseBusyError {
+  constructor(readonly trouble: StorageTrouble) {
+    super(`${trouble.message}\nhint: ${trouble.hint}`);
+    this.name = 'WarehouseUnavailableError';
   }
 }
 
@@ -50,7 +64,13 @@ export async function openMeshWarehouse(
     const warehouse = await openWarehouse({ type: 'duckdb', path: ':memory:' });
     return { warehouse, path, release: () => warehouse.close(), empty: true };
   }
-  if (!options.readOnly) await createIfMissing(path);
+  if (!options.readOnly) {
+    try {
+      await createIfMissing(path);
+    } catch (error) {
+      throw new WarehouseUnavailableError(openTrouble(error, path));
+    }
+  }
   let warehouse: Warehouse;
   try {
     warehouse = await openWarehouse({
@@ -62,11 +82,17 @@ export async function openMeshWarehouse(
     });
   } catch (error) {
     if (error instanceof WarehouseError && error.code === 'warehouse/locked') throw busy(path, root, error.holderPid);
+    if (error instanceof WarehouseError || storageTrouble(error, path) !== undefined) throw new WarehouseUnavailableError(openTrouble(error, path));
     throw error;
   }
   if (options.readOnly) return { warehouse, path, release: () => warehouse.close(), empty: false };
   const note: Holder = { pid: process.pid, command: options.command, startedAt: new Date().toISOString() };
-  writeFileSync(holderFile(path), `${JSON.stringify(note)}\n`);
+  try {
+    writeFileSync(holderFile(path), `${JSON.stringify(note)}\n`);
+  } catch (error) {
+    await warehouse.close();
+    throw new WarehouseUnavailableError(openTrouble(error, path));
+  }
   return {
     warehouse,
     path,

@@ -10,6 +10,7 @@ import type { ServerContext } from './context.js';
 import { ApiError } from './api/errors.js';
 import compress from '@fastify/compress';
 import { registerAccess } from './api/access.js';
+import { registerIncidents } from './api/incidents.js';
 import { registerJobs } from './api/jobs.js';
 import { registerLogin } from './login.js';
 import { registerSql } from './api/sql.js';
@@ -99,6 +100,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
       registerJobs(api, ctx);
       registerSql(api, ctx);
       registerAccess(api, ctx);
+      registerIncidents(api, ctx);
       done();
     },
     { prefix: '/api' },

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import type { LintFinding } from '../governance/index.js';
 import type { Mesh } from '../spec/index.js';
 import type { Gateway } from '../gateway/index.js';
+import type { ServerAlerts } from './alerting.js';
 import type { Authenticator } from './auth.js';
 import type { CatalogCache } from './catalog-cache.js';
 import type { SqlAccessStore, StateStore } from '../state/index.js';
@@ -88,4 +89,6 @@ export interface ServerContext {
   readonly catalogs: CatalogCache;
   /** The host names the server answers to (the `Host` header is checked against them); none: any. */
   readonly allowedHosts?: readonly string[];
+  /** Incidents, the outbox and its delivery loop (absent in contexts built without alerting). */
+  readonly alerts?: ServerAlerts;
 }

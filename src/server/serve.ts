@@ -6,6 +6,7 @@ import { tesseraDir } from '../workspace/index.js';
 import type { GatewayLimits } from '../gateway/index.js';
 import type { MeshGraph } from '../compiler/index.js';
 import { openServerAccess } from './access-setup.js';
+import { startAlerting, type AlertingOptions, type ServerAlerts } from './alerting.js';
 import { buildApp } from './app.js';
 import { startPgGateway } from './pg-gateway.js';
 import type { ServerContext } from './context.js';
@@ -32,10 +33,14 @@ export interface ServeOptions {
   readonly limits?: Partial<GatewayLimits>;
   /** Extra host names the server answers to besides the one it binds (behind a proxy). */
   readonly allowedHosts?: readonly string[];
+  /** Incidents and alerts: the SLA timer, delivery (tests shorten both). */
+  readonly alerts?: AlertingOptions;
 }
 
 export interface RunningServer {
   readonly url: string;
+  /** Runs found unfinished at startup (their process died) and recorded as abandoned. */
+  readonly abandonedRuns: readonly number[];
   /** One-time link that logs the web catalog in as the admin. */
   readonly loginUrl: string;
   /** The admin token (also in .tessera/admin-token, mode 0600). */
@@ -71,11 +76,25 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const opened = await openMeshWarehouse(root, first.mesh.spec, { command: 'tessera serve' });
   const { warehouse } = opened;
   const state = await openState(warehouse);
+  // This process holds the warehouse now: a run still marked running was cut off with the
+  // process that ran it (a server killed mid-run). Say so at once, not at the next run.
+  const abandoned = await state.abandonUnfinishedRuns();
+  // Incidents and alerts: runs and tests recorded, the SLA timer, delivery of what is queued (also what offline runs left).
+  const alerting: ServerAlerts = await startAlerting(root, warehouse, state, () => source.get(), options.alerts ?? {}, (line) => {
+    if (options.logger ?? true) process.stderr.write(`${line}\n`);
+  });
   const jobs = new SerialJobQueue({
     mesh: () => source.get(),
-    run: (request, loaded, onEvent) =>
-      runMesh({ root, mesh: loaded.mesh, graph: loaded.graph, warehouse, ...(request.select ? { select: request.select } : {}), fullRefresh: request.fullRefresh ?? false, onEvent }),
-    test: (request, loaded) => testMesh({ mesh: loaded.mesh, graph: loaded.graph, warehouse, ...(request.select ? { select: request.select } : {}) }),
+    run: async (request, loaded, onEvent) => {
+      const summary = await runMesh({ root, mesh: loaded.mesh, graph: loaded.graph, warehouse, ...(request.select ? { select: request.select } : {}), fullRefresh: request.fullRefresh ?? false, onEvent });
+      await alerting.afterRun(summary);
+      return summary;
+    },
+    test: async (request, loaded) => {
+      const summary = await testMesh({ mesh: loaded.mesh, graph: loaded.graph, warehouse, ...(request.select ? { select: request.select } : {}) });
+      await alerting.afterTest(summary);
+      return summary;
+    },
   });
   await syncPortViews(warehouse, warehouse.dialect, state, first.graph ?? emptyGraph(), first.mesh);
   // The engine's own wall behind the gateway: no file or network access outside the mesh.
@@ -96,6 +115,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     maskSalt,
     startedAt: new Date().toISOString(),
     allowedHosts: allowedHostsFor(host, options.allowedHosts),
+    alerts: alerting,
   };
 
   // A due product runs with the upstream products whose ports are stale (past their SLA or never published).
@@ -117,7 +137,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       scheduler.schedule(schedules);
       // Catch up, once, on what was due while the server was down.
       const versions = await state.portVersions();
-      for (const s of schedules) if (missedSince(s, loaded.graph, versions, new Date())) await due(s.product, new Date());
+      for (const s of schedules) {
+        if (!missedSince(s, loaded.graph, versions, new Date())) continue;
+        await alerting.scheduleMissed(s.product, s.cron);
+        await due(s.product, new Date());
+      }
     };
     await arm();
     // A changed schedule (or a new port) takes effect when the mesh reloads.
@@ -130,6 +154,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const app = await buildApp(context, { logger: options.logger ?? true, ...(options.webDir ? { webDir: options.webDir } : {}), ...(options.tls ? { https: options.tls } : {}) });
   const address = await app.listen({ host, port: options.port ?? 4600 });
+  if (abandoned.length > 0) app.log.warn({ runs: abandoned }, `run(s) ${abandoned.join(', ')} had not finished when the last process holding the warehouse stopped: recorded as abandoned`);
   const pg = options.pgPort === undefined ? undefined : await startPgGateway({ host, port: options.pgPort, gateway, auth, catalogs: governed.catalogs, ...(options.tls ? { tls: options.tls } : {}) });
   writeFileSync(serverNotePath(root), `${JSON.stringify({ pid: process.pid, url: address, startedAt: context.startedAt, mesh: first.mesh.spec.name, root, ...(pg ? { pg: { host: pg.host, port: pg.port } } : {}) })}\n`);
 
@@ -139,6 +164,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       scheduler.stop();
       await source.close();
       await jobs.close();
+      await alerting.close();
       await pg?.close();
       await app.close();
       await governed.close();
@@ -147,6 +173,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })());
   return {
     url: address,
+    abandonedRuns: abandoned,
     loginUrl: `${address}/login?code=${auth.loginCode()}`,
     adminToken,
     ...(pg ? { pg: { host: pg.host, port: pg.port } } : {}),

@@ -33,6 +33,7 @@ export {
   type GlossaryTermSpec,
   type MeshSpec,
   type TeamSpec,
+  type ChannelSpec,
 } from './mesh.js';
 export { IDENTIFIER, durationToMs, isValidCron } from './primitives.js';
 export { jsonSchemaFor, specSchemas, type SpecSchemaFile } from './json-schema.js';

@@ -49,10 +49,28 @@ export const meshSchema = z.strictObject({
   policies: z.record(z.string(), ruleSetting).optional().describe('Lint rules: turn off, change severity, configure.'),
 });
 
+const urlEnv = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name, e.g. FINANCE_SLACK_URL')
+  .describe('The environment variable holding the URL (secrets stay out of the repository).');
+
 const channelSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('slack'), url: z.string().describe('Slack incoming-webhook URL.') }),
-  z.strictObject({ type: z.literal('webhook'), url: z.string() }),
-  z.strictObject({ type: z.literal('file'), path: z.string().describe('A file alerts are appended to, for local use.') }),
+  z.strictObject({
+    type: z.literal('slack'),
+    url: z.string().optional().describe('Slack incoming-webhook URL. Refused for delivery when it carries its secret (hooks.slack.com/services/…): use url_env.'),
+    url_env: urlEnv.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: z.string().optional().describe('The endpoint; prefer url_env.'),
+    url_env: urlEnv.optional(),
+    secret_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional()
+      .describe('The environment variable holding the shared secret: each request is signed with HMAC-SHA256 (header X-Tessera-Signature).'),
+  }),
+  z.strictObject({ type: z.literal('file'), path: z.string().describe('A file alerts are appended to (JSON lines), for local use.') }),
 ]);
 
 export const teamSchema = z.strictObject({
@@ -84,4 +102,6 @@ export const glossaryFileSchema = z.strictObject({
 
 export type MeshSpec = z.infer<typeof meshSchema>;
 export type TeamSpec = z.infer<typeof teamSchema>;
+/** One alert channel of a team. */
+export type ChannelSpec = NonNullable<TeamSpec['channels']>[number];
 export type GlossaryTermSpec = z.infer<typeof glossaryTermSchema>;

@@ -140,6 +140,10 @@ export const productSchema = z
     description: z.string().optional(),
     purpose: z.string().optional().describe('Why the product exists and for whom.'),
     tags: tags.optional(),
+    publish: z
+      .enum(['each', 'together'])
+      .optional()
+      .describe('each (default): every port publishes when its own audit passes. together: in a run, either all of the product\'s ports switch to the new data or none does, so consumers never join ports of one product from two different loads.'),
     sources: z.array(sourceSchema).optional(),
     models: z.array(modelSchema).optional().describe('Settings for models; every models/*.sql file is a model even if not listed.'),
     snapshots: z.array(snapshotSchema).optional(),

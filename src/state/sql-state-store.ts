@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Dialect, Row, Session } from '../warehouse/index.js';
 import { num, text, utc } from './values.js';
-import type { CheckOutcome, CheckRecord, NodeResult, PortVersion, PortVersionStatus, RunRecord, RunStatus, StateStore } from './store.js';
+import type { CheckOutcome, CheckRecord, NodeResult, PortVersion, PortVersionStatus, RunRecord, RunStatus, SnapshotRepair, StateStore } from './store.js';
 
 /** The schema holding Tessera's own records, next to the data it describes. */
 export const STATE_SCHEMA = 'tessera_state';
@@ -50,7 +50,11 @@ export class SqlStateStore implements StateStore {
           value_text VARCHAR, threshold VARCHAR, message VARCHAR, duration_ms DOUBLE, sample VARCHAR, implied BOOLEAN, measured_at TIMESTAMP);
         ALTER TABLE ${this.t('node_results')} ADD COLUMN IF NOT EXISTS warnings VARCHAR;
         ALTER TABLE ${this.t('runs')} ADD COLUMN IF NOT EXISTS kind VARCHAR;
-        CREATE TABLE IF NOT EXISTS ${this.t('metrics')} (run_id INTEGER, node_id VARCHAR, key VARCHAR, value DOUBLE, measured_at TIMESTAMP);`);
+        ALTER TABLE ${this.t('port_versions')} ADD COLUMN IF NOT EXISTS digest VARCHAR;
+        ALTER TABLE ${this.t('port_versions')} ADD COLUMN IF NOT EXISTS contract VARCHAR;
+        ALTER TABLE ${this.t('node_results')} ADD COLUMN IF NOT EXISTS unchanged_version INTEGER;
+        CREATE TABLE IF NOT EXISTS ${this.t('metrics')} (run_id INTEGER, node_id VARCHAR, key VARCHAR, value DOUBLE, measured_at TIMESTAMP);
+        CREATE TABLE IF NOT EXISTS ${this.t('snapshot_repairs')} (snapshot VARCHAR, repaired_at TIMESTAMP, action VARCHAR, reason VARCHAR, by_user VARCHAR, removed VARCHAR, adjusted INTEGER);`);
       const [row] = await s.query(`SELECT value FROM ${this.t('meta')} WHERE key = 'schema_version'`);
       if (!row) await s.execute(`INSERT INTO ${this.t('meta')} VALUES ('schema_version', '${SCHEMA_VERSION}')`);
       else if (row.value !== String(SCHEMA_VERSION)) {
@@ -113,12 +117,20 @@ export class SqlStateStore implements StateStore {
         r.bytes ?? 'NULL',
         d.literal(r.error ? JSON.stringify(r.error) : null),
         d.literal(r.warnings ? JSON.stringify(r.warnings) : null),
+        r.unchanged?.version ?? 'NULL',
       ].join(', '),
     );
     await this.serial((s) =>
-      s.execute(`INSERT INTO ${this.t('node_results')} (run_id, node_id, kind, product, status, started_at, duration_ms, row_count, bytes, error, warnings)
+      s.execute(`INSERT INTO ${this.t('node_results')} (run_id, node_id, kind, product, status, started_at, duration_ms, row_count, bytes, error, warnings, unchanged_version)
         VALUES (${values.join('), (')})`),
     );
+  }
+
+  async amendNodeResults(runId: number, results: readonly NodeResult[]): Promise<void> {
+    if (results.length === 0) return;
+    const ids = results.map((r) => this.dialect.literal(r.nodeId)).join(', ');
+    await this.serial((s) => s.execute(`DELETE FROM ${this.t('node_results')} WHERE run_id = ${runId} AND node_id IN (${ids})`));
+    await this.recordNodeResults(runId, results);
   }
 
   async runs(options: { limit?: number } = {}): Promise<RunRecord[]> {
@@ -148,9 +160,11 @@ export class SqlStateStore implements StateStore {
     const d = this.dialect;
     await this.serial(async (s) => {
       if (v.current) await s.execute(`UPDATE ${this.t('port_versions')} SET is_current = FALSE WHERE port = ${d.literal(v.port)} AND is_current`);
-      await s.execute(`INSERT INTO ${this.t('port_versions')} VALUES (${d.literal(v.port)}, ${v.version}, ${v.runId}, ${d.literal(v.table)},
+      await s.execute(`INSERT INTO ${this.t('port_versions')} (port, version, run_id, table_name, status, is_current, created_at, row_count, columns, audit, digest, contract)
+        VALUES (${d.literal(v.port)}, ${v.version}, ${v.runId}, ${d.literal(v.table)},
         ${d.literal(v.status)}, ${d.literal(v.current)}, ${d.timestamp(new Date(v.createdAt))}, ${v.rows},
-        ${d.literal(JSON.stringify(v.columns))}, ${d.literal(JSON.stringify(v.audit))})`);
+        ${d.literal(JSON.stringify(v.columns))}, ${d.literal(JSON.stringify(v.audit))}, ${d.literal(v.digest ?? null)},
+        ${d.literal(v.contract === undefined ? null : JSON.stringify(v.contract))})`);
     }, session);
   }
 
@@ -239,6 +253,29 @@ export class SqlStateStore implements StateStore {
     }));
   }
 
+  async recordSnapshotRepair(r: SnapshotRepair, session?: Session): Promise<void> {
+    const d = this.dialect;
+    await this.serial(
+      (s) =>
+        s.execute(`INSERT INTO ${this.t('snapshot_repairs')} VALUES (${d.literal(r.snapshot)}, ${d.timestamp(new Date(r.at))}, ${d.literal(r.action)},
+          ${d.literal(r.reason)}, ${d.literal(r.by)}, ${d.literal(JSON.stringify(r.removed))}, ${r.adjusted})`),
+      session,
+    );
+  }
+
+  async snapshotRepairs(snapshot: string): Promise<SnapshotRepair[]> {
+    const rows = await this.serial((s) => s.query(`SELECT * FROM ${this.t('snapshot_repairs')} WHERE snapshot = ${this.dialect.literal(snapshot)} ORDER BY repaired_at`));
+    return rows.map((r) => ({
+      snapshot: text(r.snapshot),
+      at: utc(r.repaired_at) ?? '',
+      action: text(r.action),
+      reason: text(r.reason),
+      by: text(r.by_user),
+      removed: JSON.parse(text(r.removed)) as Record<string, unknown>[],
+      adjusted: num(r.adjusted),
+    }));
+  }
+
   async portVersions(port?: string): Promise<PortVersion[]> {
     const where = port === undefined ? '' : `WHERE port = ${this.dialect.literal(port)}`;
     const rows = await this.serial((s) => s.query(`SELECT * FROM ${this.t('port_versions')} ${where} ORDER BY port, version`));
@@ -278,6 +315,7 @@ function toNodeResult(row: Row): NodeResult {
     ...(row.bytes === null ? {} : { bytes: num(row.bytes) }),
     ...(typeof row.error === 'string' ? { error: JSON.parse(row.error) as Diagnostic } : {}),
     ...(typeof row.warnings === 'string' ? { warnings: JSON.parse(row.warnings) as string[] } : {}),
+    ...(row.unchanged_version === null || row.unchanged_version === undefined ? {} : { unchanged: { version: num(row.unchanged_version) } }),
   };
 }
 
@@ -293,5 +331,7 @@ function toPortVersion(row: Row): PortVersion {
     rows: num(row.row_count),
     columns: JSON.parse(text(row.columns)) as string[],
     audit: JSON.parse(text(row.audit)) as unknown,
+    ...(typeof row.digest === 'string' ? { digest: row.digest } : {}),
+    ...(typeof row.contract === 'string' ? { contract: JSON.parse(row.contract) as unknown } : {}),
   };
 }

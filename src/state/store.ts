@@ -42,6 +42,11 @@ export interface NodeResult {
   readonly error?: Diagnostic;
   /** Built, but with checks at level warn. */
   readonly warnings?: readonly string[];
+  /**
+   * For a port: the new version's content equalled the published version's, so
+   * nothing was published; consumers read the same data as before. The version they read.
+   */
+  readonly unchanged?: { readonly version: number };
 }
 
 /** `published` is serving or kept for rollback; `rejected` failed its audit; `dropped` aged out. */
@@ -63,6 +68,13 @@ export interface PortVersion {
   readonly columns: readonly string[];
   /** The audit's outcome, as the runner recorded it. */
   readonly audit: unknown;
+  /** A digest of the version's content (columns and rows, order-independent); absent on versions recorded before digests. */
+  readonly digest?: string;
+  /**
+   * The port's contract (its spec in product.yaml) as it was when this version was built,
+   * so that the next publish can tell what changed for readers; absent on older records.
+   */
+  readonly contract?: unknown;
 }
 
 export type CheckOutcome = 'pass' | 'warn' | 'fail' | 'error';
@@ -86,6 +98,22 @@ export interface CheckRecord {
   readonly implied: boolean;
 }
 
+/** A change an owner made by hand to a snapshot's history (`tessera snapshot repair`), with the rows it removed. */
+export interface SnapshotRepair {
+  /** `<domain>.<product>.<snapshot>`. */
+  readonly snapshot: string;
+  readonly at: string;
+  /** What was asked, as given: `--drop-version 2026-11-01 08:00:00`, `--key 11`. */
+  readonly action: string;
+  readonly reason: string;
+  /** Who did it (the operating-system user) and from which process. */
+  readonly by: string;
+  /** The rows removed, as they were: a repair can be undone from its record. */
+  readonly removed: readonly Record<string, unknown>[];
+  /** Versions re-opened or re-joined to close the gap the removed ones left. */
+  readonly adjusted: number;
+}
+
 /**
  * Where runs, node results and port versions are recorded. `session` arguments let a
  * caller make a record part of its own transaction (a port's switch and its record
@@ -98,6 +126,8 @@ export interface StateStore {
   /** Marks runs left `running` by a process that died as `abandoned`; returns their ids. */
   abandonUnfinishedRuns(): Promise<number[]>;
   recordNodeResults(runId: number, results: readonly NodeResult[]): Promise<void>;
+  /** Replaces recorded results of a run's nodes (a port held back at the run's end by `publish: together`). */
+  amendNodeResults(runId: number, results: readonly NodeResult[]): Promise<void>;
   runs(options?: { limit?: number }): Promise<RunRecord[]>;
   run(id: number): Promise<{ run: RunRecord; nodes: NodeResult[] } | undefined>;
   /** The next version number of a port (never reused, even for rejected versions). */
@@ -112,6 +142,9 @@ export interface StateStore {
   /** Values of a metric on a node in earlier runs, newest first. */
   metricHistory(nodeId: string, key: string, limit: number, beforeRun: number): Promise<number[]>;
   checkResults(runId: number): Promise<CheckRecord[]>;
+  recordSnapshotRepair(repair: SnapshotRepair, session?: Session): Promise<void>;
+  /** Repairs of a snapshot's history, oldest first. */
+  snapshotRepairs(snapshot: string): Promise<SnapshotRepair[]>;
   /** A random secret of this warehouse, made on first use and kept (e.g. the salt of hashed columns). */
   secret(key: string): Promise<string>;
 }

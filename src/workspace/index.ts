@@ -1,10 +1,12 @@
 import type { YamlEdit } from '../governance/index.js';
 import type { AppliedFixes } from './apply-fixes.js';
 import type { OpenedMesh, OpenMeshOptions } from './open-mesh.js';
+import type { NewProductOptions, ScaffoldResult } from './scaffold-types.js';
 
 export type { AppliedFixes } from './apply-fixes.js';
 export type { OpenedMesh, OpenMeshOptions } from './open-mesh.js';
 export { tesseraDir } from './paths.js';
+export { ScaffoldError, type NewProductOptions, type ScaffoldResult } from './scaffold-types.js';
 export { gitFiles, GitError, type GitMeshFiles } from './git-files.js';
 export { todayUtc, validateMesh, type ValidateResult } from './validate-mesh.js';
 
@@ -24,4 +26,22 @@ export async function openMesh(dir: string, options: OpenMeshOptions = {}): Prom
 export async function applyYamlEdits(root: string, edits: readonly YamlEdit[]): Promise<AppliedFixes> {
   const { applyYamlEdits: apply } = await import('./apply-fixes.js');
   return apply(root, edits);
+}
+
+/** `tessera init`: an empty mesh (tessera.yaml, teams.yaml, glossary.yaml, products/, schema/, .gitignore) that validates clean. */
+export async function initMesh(root: string, options: { name?: string } = {}): Promise<ScaffoldResult> {
+  const { initMesh: init } = await import('./scaffold.js');
+  return init(root, options);
+}
+
+/** `tessera new team`: a team appended to teams.yaml, comments kept. */
+export async function addTeam(root: string, options: { id: string; name?: string; domain?: string }): Promise<ScaffoldResult> {
+  const { addTeam: add } = await import('./scaffold.js');
+  return add(root, options);
+}
+
+/** `tessera new product`: product.yaml, a model and a small CSV source, so the product validates and runs at once. */
+export async function addProduct(root: string, options: NewProductOptions): Promise<ScaffoldResult> {
+  const { addProduct: add } = await import('./scaffold.js');
+  return add(root, options);
 }

@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { accessGrantsRule } from './access-grants.js';
+import { channelSecretsRule } from './channel-secrets.js';
 import { deprecationRule } from './deprecation.js';
 import { documentationRule } from './documentation.js';
 import { glossaryRule } from './glossary.js';
@@ -22,4 +23,5 @@ export const builtInRules: readonly Rule[] = [
   kindBoundariesRule,
   deprecationRule,
   accessGrantsRule,
+  channelSecretsRule,
 ];

@@ -11,6 +11,8 @@ export function publicTeam(team: TeamSpec): TeamSpec {
     ...team,
     channels: team.channels.map((channel) => {
       if (channel.type === 'file') return channel;
+      // Read from the environment: the variable's name is all there is to show.
+      if (channel.url === undefined) return { ...channel, url: channel.url_env ? `$${channel.url_env}` : '' };
       let shown: string;
       try {
         const url = new URL(channel.url);

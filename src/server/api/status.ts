@@ -7,8 +7,7 @@
  * The reads the StateStore interface lacks are SQL on `tessera_state`, on a session
  * of their own so that they never interleave with the store's statements.
  */
-import { durationToMs } from '../../spec/index.js';
-import { freshnessReport, type PortFreshness } from '../../runner/index.js';
+import { freshnessReport, freshnessVerdict, type NewestValues, type PortFreshness } from '../../runner/index.js';
 import { STATE_SCHEMA, type PortVersion } from '../../state/index.js';
 import type { JsonValue, Row, Session } from '../../warehouse/index.js';
 import type { ServerContext } from '../context.js';
@@ -81,6 +80,8 @@ export class StateReader {
   }
 
   private readonly jobStatuses = new Map<string, string>();
+  /** Newest values of data-clock columns per version table: version tables never change. */
+  private readonly newestValues: NewestValues = new Map();
 
   /** The generation the next read is at: progress seen since the last bump counts once PROGRESS_MS have passed. */
   private current(): number {
@@ -152,7 +153,7 @@ export class StateReader {
     const measuredAt = Date.now();
     const session = await (this.session ??= this.ctx.warehouse.connect());
     // freshnessReport reads port tables for data ages: run it in this reader's queue too.
-    const report = await this.enqueue(() => freshnessReport(session, this.ctx.warehouse.dialect, all, catalog.mesh, catalog.graph, new Date(measuredAt)));
+    const report = await this.enqueue(() => freshnessReport(session, this.ctx.warehouse.dialect, all, catalog.mesh, catalog.graph, new Date(measuredAt), this.newestValues));
     const freshness = new Map(report.map((f) => [f.port, f]));
     const baseHealth = new Map<string, { health: Health; reasons: string[] }>();
     for (const entry of catalog.products.values()) baseHealth.set(entry.id, healthOf(entry, nodes, checks, versions));
@@ -203,13 +204,9 @@ export function portFreshness(status: Status, port: string, now: number): Produc
     const current = status.versions.get(port)?.find((v) => v.current);
     return current ? { lastPublished: current.createdAt, breach: false } : undefined;
   }
-  const limit = durationToMs(f.sla);
-  const elapsed = now - status.measuredAt;
-  const reasons: string[] = [];
-  if (f.publishedAt === undefined) reasons.push('never published');
-  else if ((f.publishedAge ?? 0) + elapsed > limit) reasons.push(`published longer ago than the SLA ${f.sla}`);
-  if (f.dataAge !== undefined && f.dataAge + elapsed > limit) reasons.push(`newest ${f.dataColumn ?? 'value'} is older than the SLA ${f.sla}`);
-  return { ...(f.publishedAt === undefined ? {} : { lastPublished: f.publishedAt }), sla: f.sla, breach: reasons.length > 0, reason: reasons.join('; ') || 'fresh' };
+  // The same rule as `tessera sla`, with the ages moved on by the time since they were measured.
+  const verdict = freshnessVerdict(f, now - status.measuredAt);
+  return { ...(f.publishedAt === undefined ? {} : { lastPublished: f.publishedAt }), sla: f.sla, breach: verdict.breach, reason: verdict.reason };
 }
 
 /** A product's freshness: its latest publication, and the first SLA breach among its ports. */
