@@ -344,9 +344,13 @@ describe('crash safety of tessera run', () => {
       }
       const abandoned = after.runs.filter((r) => r.status === 'abandoned').length;
       expect(abandoned, `${context}: no kill landed in a started run`).toBeGreaterThan(0);
+      // Ports whose content the new input changes are published by the final run; the others keep the
+      // version a successful run published before (unchanged content is not published again).
+      const unchanging = new Set(['sales.customer_history', 'lab.trials']);
       for (const spec of crashPorts) {
         const current = after.versions.filter((v) => v.port === spec.port && v.current);
-        expect(current.map((v) => [v.status, v.runId]), `${context}: ${spec.port}`).toEqual([['published', finalRun?.id]]);
+        if (unchanging.has(spec.port)) expect(current.map((v) => v.status), `${context}: ${spec.port}`).toEqual(['published']);
+        else expect(current.map((v) => [v.status, v.runId]), `${context}: ${spec.port}`).toEqual([['published', finalRun?.id]]);
       }
 
       const seconds = ((performance.now() - testStarted) / 1000).toFixed(1);
