@@ -230,6 +230,15 @@ describe('answered, but only as the rules allow', () => {
   });
 });
 
+describe('the engine wall behind the gateway', () => {
+  it('keeps the serving warehouse from files outside the mesh, even for SQL that bypasses the gateway', async () => {
+    await expect(server.context.warehouse.query("select * from read_text('/etc/passwd')")).rejects.toThrow(/Permission Error|disabled/i);
+    await expect(server.context.warehouse.query("copy (select 1) to '/tmp/tessera-wall.csv'")).rejects.toThrow(/Permission Error|disabled/i);
+    const inside = await server.context.warehouse.query(`select count(*) as n from read_csv('${people.dir}/data/customers.csv')`);
+    expect(inside).toEqual([{ n: 3 }]);
+  });
+});
+
 describe('limits per identity', () => {
   it('refuses queries past the rate and concurrency limits, one identity at a time', async () => {
     const parser = await QueryParser.open();

@@ -1,10 +1,11 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { freshnessReport, openMeshWarehouse, openState, runMesh, syncPortViews, testMesh } from '../runner/index.js';
 import { tesseraDir } from '../workspace/index.js';
 import type { GatewayLimits } from '../gateway/index.js';
 import type { MeshGraph } from '../compiler/index.js';
+import type { Mesh } from '../spec/index.js';
 import { openServerAccess } from './access-setup.js';
 import { startAlerting, type AlertingOptions, type ServerAlerts } from './alerting.js';
 import { buildApp } from './app.js';
@@ -98,7 +99,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   await syncPortViews(warehouse, warehouse.dialect, state, first.graph ?? emptyGraph(), first.mesh);
   // The engine's own wall behind the gateway: no file or network access outside the mesh.
-  await warehouse.sandbox?.([root]);
+  await warehouse.sandbox?.(sandboxDirectories(root, opened.path, first.mesh));
   const governed = await openServerAccess(root, warehouse, state, () => source.get(), options.limits);
   const { access, gateway, auth, maskSalt, adminToken } = governed;
   const host = options.host ?? '127.0.0.1';
@@ -194,4 +195,21 @@ function allowedHostsFor(host: string, extra: readonly string[] = []): readonly 
   const loopback = ['127.0.0.1', 'localhost', '[::1]', '::1'];
   const names = loopback.includes(host) ? loopback : [host.includes(':') ? `[${host}]` : host];
   return [...names, ...extra].map((h) => h.toLowerCase());
+}
+
+/**
+ * What the warehouse may still touch once sandboxed: the mesh folder, the warehouse's own
+ * folder (its temporary files), and the folder of every source (a source may live outside
+ * the mesh: its path is relative to the root, `..` allowed). Everything else is off-limits.
+ */
+function sandboxDirectories(root: string, warehouseFile: string, mesh: Mesh): string[] {
+  const dirs = new Set([root, dirname(warehouseFile)]);
+  for (const product of mesh.products) {
+    for (const source of product.spec.sources ?? []) {
+      // The folder before the first glob character: a glob reads only below it.
+      const fixed = source.path.split(/[*?[{]/)[0] ?? '';
+      dirs.add(dirname(resolve(root, fixed.endsWith('/') ? `${fixed}x` : fixed)));
+    }
+  }
+  return [...dirs];
 }
