@@ -144,6 +144,11 @@ describe('answered, but only as the rules allow', () => {
     expect(answer.body.rows).toEqual([[42]]);
   });
 
+  it('keeps a quoted CTE named like a hidden port a CTE', async () => {
+    const answer = await http('with "people.outreach" as (select 1 as x) select * from "people.outreach"');
+    expect(answer.body.rows).toEqual([[1]]);
+  });
+
   it('reads the masked relation whatever the spelling of the port', async () => {
     for (const spelling of ['people.customers', '"people"."customers"', 'PEOPLE.CUSTOMERS', 'people . customers', 'people/* comment */.customers']) {
       const answer = await http(`select email from ${spelling} order by customer_id limit 1`);

@@ -48,7 +48,9 @@ function typesOf(columns: readonly ColumnInfo[]): Map<string, string> {
  */
 export async function syncPortViews(session: Session, d: Dialect, state: StateStore, graph: MeshGraph, mesh: Mesh): Promise<void> {
   const policies = portPolicies(graph, mesh);
-  const current = (await state.portVersions()).filter((v) => v.current && v.status === 'published' && policies.has(v.port));
+  // A version table someone dropped by hand is skipped here (the next publish of the port heals it), not a failed start.
+  const tables = new Set((await session.relations(VERSIONS_SCHEMA)).map((r) => r.name));
+  const current = (await state.portVersions()).filter((v) => v.current && v.status === 'published' && policies.has(v.port) && tables.has(v.table));
   if (current.length === 0) return;
   const salt = await state.secret(MASK_SALT);
   await ensureRawSchema(session, d);
