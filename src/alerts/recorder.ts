@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto';
+import type { MeshGraph } from '../compiler/index.js';
+import {
+  channelKey,
+  channelPlace,
+  channelProblem,
+  channelRef,
+  eventsFromFreshness,
+  eventsFromRun,
+  fingerprintOf,
+  openNodes,
+  planIncidents,
+  planMessages,
+  scheduleMissed,
+  sunsetNotices,
+  DEFAULT_REOPEN_WINDOW_MS,
+  type AlertEvent,
+  type FreshnessFact,
+  type Message,
+  type Observations,
+  type RunFacts,
+} from '../incidents/index.js';
+import type { Mesh } from '../spec/index.js';
+import type { IncidentRecord, IncidentResolution, IncidentTx, NewOutbox, SqlIncidentStore } from '../state/index.js';
+import type { Env } from './senders.js';
+
+/** What one recording did, for the CLI and the logs. */
+export interface RecordOutcome {
+  readonly opened: number;
+  readonly reopened: number;
+  readonly repeated: number;
+  readonly resolved: number;
+  readonly attached: number;
+  /** Outbox rows written (one per message per channel). */
+  readonly queued: number;
+  /** Channels left out, with why (not configured, secret in the repository). */
+  readonly skipped: readonly string[];
+}
+
+export const PLATFORM_TEAM = 'platform';
+
+function keyOf(...parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/**
+ * Events → incidents → outbox, in one transaction per recording: the incidents, their
+ * timeline and every message about them commit together, or nothing does.
+ */
+export class AlertRecorder {
+  constructor(
+    private readonly store: SqlIncidentStore,
+    private readonly options: { readonly env: Env; readonly reopenWindowMs?: number },
+  ) {}
+
+  /** A run's or test's events (from its node and check results). */
+  recordRun(mesh: Mesh, graph: MeshGraph, facts: RunFacts, at = new Date(), lastPublished?: ReadonlyMap<string, string>): Promise<RecordOutcome> {
+    return this.record(mesh, graph, eventsFromRun(graph, facts), `${facts.kind}:${facts.runId}`, at, lastPublished);
+  }
+
+  /** The SLA timer's tick: breaches open incidents (or attach upstream), ports fresh again resolve theirs. */
+  async recordFreshness(mesh: Mesh, graph: MeshGraph, report: readonly FreshnessFact[], at = new Date()): Promise<RecordOutcome> {
+    const open = openNodes(await this.store.incidents({ status: ['open', 'acknowledged'], limit: 5000 }));
+    return this.record(mesh, graph, eventsFromFreshness(graph, report, open), `sla:${at.toISOString().slice(0, 16)}`, at);
+  }
+
+  /** Sunset reminders to the readers of deprecated ports (30, 7, 1 days before; each once), and ports past their sunset still read. */
+  async recordSunsets(mesh: Mesh, graph: MeshGraph, at = new Date()): Promise<RecordOutcome> {
+    const { messages, events, passed } = sunsetNotices(graph, mesh.spec.name, at);
+    const reminders = messages.length === 0 ? { queued: 0, skipped: [] as string[] } : await this.store.transaction((tx) => this.enqueue(tx, mesh, messages, at));
+    const outcome = await this.record(mesh, graph, { events, passed, attachments: [] }, `sunset:${at.toISOString().slice(0, 10)}`, at);
+    return { ...outcome, queued: outcome.queued + reminders.queued, skipped: [...outcome.skipped, ...reminders.skipped] };
+  }
+
+  /** A product's schedule passed without a publish: an incident for its owners, resolved when it publishes again. */
+  async recordScheduleMissed(mesh: Mesh, graph: MeshGraph, product: string, cron: string, at = new Date()): Promise<RecordOutcome | undefined> {
+    const event = scheduleMissed(graph, product, cron);
+    if (!event) return undefined;
+    return this.record(mesh, graph, { events: [event], passed: [], attachments: [] }, `schedule:${product}:${at.toISOString().slice(0, 16)}`, at);
+  }
+
+  async record(mesh: Mesh, graph: MeshGraph, observations: Observations, group: string, at = new Date(), lastPublished?: ReadonlyMap<string, string>): Promise<RecordOutcome> {
+    return this.store.transaction(async (tx) => {
+      // Only the incidents this recording can touch: its events' and passes' fingerprints, and the nodes it resolves or attaches to.
+      const fingerprints = [...new Set(observations.events.map(fingerprintOf))];
+      const nodes = [...new Set([...(observations.healthy ?? []), ...observations.attachments.flatMap((a) => a.because), ...observations.events.map((e) => e.node)])];
+      const touched = await tx.incidents({ fingerprints: [...new Set([...fingerprints, ...observations.passed])], nodes, status: ['open', 'acknowledged'] });
+      const known = [...touched, ...(await tx.incidents({ fingerprints, status: ['resolved'] }))];
+      const plan = planIncidents({ known, observations, at, reopenWindowMs: this.options.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS });
+      const iso = at.toISOString();
+      const ids = new Map<string, number>();
+      for (const event of plan.opened) {
+        const id = await tx.insertIncident({ ...incidentOf(event), openedAt: iso, affected: [] });
+        ids.set(fingerprintOf(event), id);
+        await tx.addEntry({ incidentId: id, at: iso, kind: 'opened', detail: `${event.title}: ${event.message}` });
+      }
+      const byId = new Map(known.map((k) => [k.id, k]));
+      for (const { id, event } of plan.reopened) {
+        ids.set(fingerprintOf(event), id);
+        await tx.updateIncident(id, { status: 'open', message: event.message, lastSeenAt: iso, ...(event.runId === undefined ? {} : { runId: event.runId }), reopened: (byId.get(id)?.reopened ?? 0) + 1, occurrences: (byId.get(id)?.occurrences ?? 0) + 1, resolvedAt: undefined });
+        await tx.addEntry({ incidentId: id, at: iso, kind: 'reopened', detail: `Regressed within the reopen window: ${event.message}` });
+      }
+      for (const { id, event } of plan.repeated) {
+        ids.set(fingerprintOf(event), id);
+        await tx.updateIncident(id, { message: event.message, lastSeenAt: iso, ...(event.runId === undefined ? {} : { runId: event.runId }), occurrences: (byId.get(id)?.occurrences ?? 0) + 1 });
+        await tx.addEntry({ incidentId: id, at: iso, kind: 'seen', detail: `Seen again (${group})${event.severity === 'critical' ? '' : ' at warn'}` });
+      }
+      for (const { id } of plan.resolved) {
+        await tx.updateIncident(id, { status: 'resolved', resolvedAt: iso, resolvedBy: 'tessera', resolution: 'auto', resolutionNote: `it passed again (${group})` });
+        await tx.addEntry({ incidentId: id, at: iso, kind: 'resolved', by: 'tessera', detail: `Resolved by itself: it passed again (${group}).` });
+      }
+      const resolvedIds = new Set(plan.resolved.map((r) => r.id));
+      const active = new Map(known.filter((k) => k.status !== 'resolved' && !resolvedIds.has(k.id)).map((k) => [k.fingerprint, k]));
+      let attached = 0;
+      for (const { fingerprint, nodes, why } of plan.attached) {
+        const id = ids.get(fingerprint) ?? active.get(fingerprint)?.id;
+        if (id === undefined) continue;
+        const before = byId.get(id)?.affected ?? [];
+        const fresh = nodes.filter((n) => !before.includes(n));
+        if (fresh.length === 0) continue;
+        attached += fresh.length;
+        await tx.updateIncident(id, { affected: [...before, ...fresh] });
+        await tx.addEntry({ incidentId: id, at: iso, kind: 'attached', detail: `${fresh.length} downstream node(s) attached: ${fresh.join(', ')} (${why})` });
+      }
+      const messages = planMessages({ plan, known, graph, group, mesh: mesh.spec.name, ...(lastPublished ? { lastPublished } : {}) }).map((m) => withIds(m, ids, plan.attached));
+      const { queued, skipped } = await this.enqueue(tx, mesh, messages, at);
+      return { opened: plan.opened.length, reopened: plan.reopened.length, repeated: plan.repeated.length, resolved: plan.resolved.length, attached, queued, skipped };
+    });
+  }
+
+  /** Acknowledge: the team is on it; the incident stops repeating. The team hears who took it. */
+  async acknowledge(mesh: Mesh, id: number, by: string, note: string | undefined, at = new Date()): Promise<IncidentRecord> {
+    return this.transition(mesh, id, by, at, 'acknowledged', note);
+  }
+
+  async resolve(mesh: Mesh, id: number, by: string, resolution: Exclude<IncidentResolution, 'auto'>, note: string | undefined, at = new Date()): Promise<IncidentRecord> {
+    return this.transition(mesh, id, by, at, 'resolved', note, resolution);
+  }
+
+  private async transition(mesh: Mesh, id: number, by: string, at: Date, to: 'acknowledged' | 'resolved', note?: string, resolution?: Exclude<IncidentResolution, 'auto'>): Promise<IncidentRecord> {
+    const iso = at.toISOString();
+    await this.store.transaction(async (tx) => {
+      const [incident] = (await tx.incidents()).filter((i) => i.id === id);
+      if (!incident) throw new Error(`no incident ${id}`);
+      if (to === 'acknowledged') await tx.updateIncident(id, { status: 'acknowledged', acknowledgedAt: iso, acknowledgedBy: by });
+      else await tx.updateIncident(id, { status: 'resolved', resolvedAt: iso, resolvedBy: by, resolution: resolution ?? 'other', ...(note ? { resolutionNote: note } : {}) });
+      const words = to === 'acknowledged' ? `Acknowledged by ${by}` : `Resolved by ${by} (${resolution ?? 'other'})`;
+      await tx.addEntry({ incidentId: id, at: iso, kind: to, by, detail: `${words}${note ? `: ${note}` : ''}` });
+      const message: Message = {
+        team: incident.team,
+        kind: 'update',
+        group: `update:${id}:${to}:${iso}`,
+        mesh: mesh.spec.name,
+        title: `#${id} ${to === 'acknowledged' ? 'acknowledged' : 'resolved'} by ${by}`,
+        items: [{ status: to === 'acknowledged' ? 'acknowledged' : 'resolved', severity: incident.severity, fingerprint: incident.fingerprint, title: incident.title, message: `${words}${note ? `: ${note}` : ''}.`, product: incident.product, node: incident.node, check: incident.check, incident: id }],
+        impacts: [],
+      };
+      await this.enqueue(tx, mesh, [message], at);
+    });
+    const updated = await this.store.incident(id);
+    if (!updated) throw new Error(`incident ${id} vanished`);
+    return updated;
+  }
+
+  /** A channel failed for good: one platform incident per channel, told to the `platform` team when teams.yaml has one. */
+  async raisePlatformAlert(mesh: Mesh | undefined, channel: Readonly<Record<string, string>>, team: string, error: string, at = new Date()): Promise<void> {
+    const event: AlertEvent = {
+      kind: 'channel-failing',
+      severity: 'critical',
+      product: PLATFORM_TEAM,
+      team: PLATFORM_TEAM,
+      node: `channel:${team}:${channelPlace(channel)}`,
+      check: 'delivery',
+      title: `Alerts to team ${team} are not arriving (${channel['type'] ?? '?'} ${channelPlace(channel)})`,
+      message: `Delivery failed for good: ${error}. The messages are in the dead-letter list: \`tessera alerts dead\`; \`tessera alerts flush --retry-dead\` sends them again once the channel is fixed.`,
+    };
+    const observations: Observations = { events: [event], passed: [], attachments: [] };
+    await this.store.transaction(async (tx) => {
+      const known = await tx.incidents({ fingerprints: [fingerprintOf(event)] });
+      const plan = planIncidents({ known, observations, at, reopenWindowMs: this.options.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS });
+      const iso = at.toISOString();
+      for (const e of plan.opened) {
+        const id = await tx.insertIncident({ ...incidentOf(e), openedAt: iso, affected: [] });
+        await tx.addEntry({ incidentId: id, at: iso, kind: 'opened', detail: `${e.title}: ${e.message}` });
+        if (mesh && team !== PLATFORM_TEAM) {
+          const message: Message = { team: PLATFORM_TEAM, kind: 'platform', group: `platform:${id}`, mesh: mesh.spec.name, title: e.title, items: [{ status: 'new', severity: 'critical', fingerprint: fingerprintOf(e), title: e.title, message: e.message, product: e.product, node: e.node, check: e.check, incident: id }], impacts: [] };
+          await this.enqueue(tx, mesh, [message], at);
+        }
+      }
+      for (const { id } of plan.reopened) {
+        await tx.updateIncident(id, { status: 'open', lastSeenAt: iso, message: event.message, resolvedAt: undefined });
+        await tx.addEntry({ incidentId: id, at: iso, kind: 'reopened', detail: `Failed again: ${error}` });
+      }
+      // Still open (or acknowledged): counted, its state kept.
+      for (const { id } of plan.repeated) {
+        await tx.updateIncident(id, { lastSeenAt: iso, message: event.message });
+        await tx.addEntry({ incidentId: id, at: iso, kind: 'seen', detail: `Failed again: ${error}` });
+      }
+    });
+  }
+
+  /** Messages → outbox rows, one per message per usable channel of its team; unusable channels are noted on the incidents. */
+  private async enqueue(tx: IncidentTx, mesh: Mesh, messages: readonly Message[], at: Date): Promise<{ queued: number; skipped: string[] }> {
+    const rows: NewOutbox[] = [];
+    const skipped: string[] = [];
+    const iso = at.toISOString();
+    for (const message of messages) {
+      const team = mesh.teams.find((t) => t.id === message.team);
+      const incidentIds = [...new Set([...message.items.map((i) => i.incident), ...message.impacts.map((i) => i.incident)].filter((i): i is number => i !== undefined))];
+      for (const spec of team?.channels ?? []) {
+        const channel = channelRef(spec);
+        const problem = channelProblem(channel, this.options.env);
+        if (problem) {
+          skipped.push(`${message.team} ${channel['type'] ?? ''} ${channelPlace(channel)}: ${problem}`);
+          for (const incidentId of incidentIds) await tx.addEntry({ incidentId, at: iso, kind: 'skipped-channel', detail: `${message.kind} message to ${message.team} not sent to ${channel['type'] ?? ''} ${channelPlace(channel)}: ${problem}` });
+          continue;
+        }
+        rows.push({ key: keyOf(message.group, message.team, message.kind, channelKey(channel)), team: message.team, channel, kind: message.kind, incidentIds, payload: message as unknown as NewOutbox['payload'] });
+      }
+    }
+    // Due at once (never later than now, also when the event is dated ahead, as in a test of the timer).
+    const queued = await tx.insertOutbox(rows, new Date(Math.min(at.getTime(), Date.now())));
+    return { queued, skipped: [...new Set(skipped)] };
+  }
+}
+
+function incidentOf(event: AlertEvent): Omit<IncidentRecord, 'id' | 'status' | 'occurrences' | 'reopened' | 'lastSeenAt' | 'openedAt' | 'affected'> {
+  return {
+    fingerprint: fingerprintOf(event),
+    team: event.team,
+    product: event.product,
+    node: event.node,
+    check: event.check,
+    kind: event.kind,
+    severity: event.severity,
+    title: event.title,
+    message: event.message,
+    ...(event.runId === undefined ? {} : { runId: event.runId }),
+  };
+}
+
+/** Fills in incident ids (known once written) and the attached nodes of each item. */
+function withIds(message: Message, ids: ReadonlyMap<string, number>, attached: readonly { fingerprint: string; nodes: readonly string[] }[]): Message {
+  const affected = new Map(attached.map((a) => [a.fingerprint, a.nodes]));
+  return {
+    ...message,
+    items: message.items.map((i) => {
+      const id = i.incident ?? ids.get(i.fingerprint);
+      const nodes = affected.get(i.fingerprint);
+      return { ...i, ...(id === undefined ? {} : { incident: id }), ...(nodes && i.status !== 'resolved' ? { affected: nodes } : {}) };
+    }),
+    impacts: message.impacts.map((i) => {
+      const id = i.incident ?? ids.get(i.fingerprint);
+      return id === undefined ? i : { ...i, incident: id };
+    }),
+  };
+}

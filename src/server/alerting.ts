@@ -1,0 +1,99 @@
+import { lastPublishedOf, openAlerts, runFacts, testFacts, type Alerts, type DeliveryOptions, type Env, type RecordOutcome } from '../alerts/index.js';
+import { freshnessReport, type RunSummary, type TestSummary } from '../runner/index.js';
+import type { StateStore } from '../state/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+import type { LoadedMesh } from './context.js';
+
+export interface AlertingOptions {
+  /** How often the server evaluates freshness SLAs (default 60 s; 0 turns the timer off). */
+  readonly slaIntervalMs?: number;
+  /** How often the delivery loop looks for due messages (default 1 s). */
+  readonly pollMs?: number;
+  /** Where `url_env`/`secret_env` are read (default process.env). */
+  readonly env?: Env;
+  readonly reopenWindowMs?: number;
+  readonly delivery?: Partial<Omit<DeliveryOptions, 'root' | 'env' | 'recorder' | 'mesh'>>;
+}
+
+/** The server's alerting: runs and tests recorded as incidents, the SLA timer, the delivery loop. */
+export interface ServerAlerts extends Alerts {
+  afterRun(summary: RunSummary): Promise<RecordOutcome | undefined>;
+  afterTest(summary: TestSummary): Promise<RecordOutcome | undefined>;
+  /** One tick of the SLA timer (also called by tests): freshness SLAs, then sunset reminders. */
+  checkFreshness(at?: Date): Promise<RecordOutcome | undefined>;
+  /** The scheduler found a product whose schedule passed without a publish. */
+  scheduleMissed(product: string, cron: string): Promise<RecordOutcome | undefined>;
+}
+
+export async function startAlerting(root: string, warehouse: Warehouse, state: StateStore, mesh: () => LoadedMesh, options: AlertingOptions, log: (line: string) => void): Promise<ServerAlerts> {
+  const current = (): LoadedMesh => mesh();
+  const alerts = await openAlerts(warehouse, {
+    root,
+    env: options.env ?? process.env,
+    ...(options.reopenWindowMs === undefined ? {} : { reopenWindowMs: options.reopenWindowMs }),
+    ...options.delivery,
+    mesh: () => current().mesh,
+    log,
+  });
+  const guard = async (what: string, work: () => Promise<RecordOutcome | undefined>): Promise<RecordOutcome | undefined> => {
+    try {
+      const outcome = await work();
+      if (outcome && outcome.queued > 0) alerts.deliverer.poke();
+      return outcome;
+    } catch (error) {
+      // Alerting never fails a run: it says so in the log.
+      log(`alerts: recording ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  };
+  const afterRun = (summary: RunSummary): Promise<RecordOutcome | undefined> =>
+    guard(`run ${summary.runId}`, async () => {
+      const loaded = current();
+      if (!loaded.mesh || !loaded.graph) return undefined;
+      const checks = await state.checkResults(summary.runId);
+      return alerts.recorder.recordRun(loaded.mesh, loaded.graph, runFacts(summary, checks), new Date(), lastPublishedOf(await state.portVersions()));
+    });
+  const afterTest = (summary: TestSummary): Promise<RecordOutcome | undefined> =>
+    guard(`test ${summary.runId}`, async () => {
+      const loaded = current();
+      if (!loaded.mesh || !loaded.graph) return undefined;
+      return alerts.recorder.recordRun(loaded.mesh, loaded.graph, testFacts(summary), new Date(), lastPublishedOf(await state.portVersions()));
+    });
+  const checkFreshness = (at = new Date()): Promise<RecordOutcome | undefined> =>
+    guard('the SLA timer', async () => {
+      const loaded = current();
+      if (!loaded.mesh || !loaded.graph) return undefined;
+      const report = await freshnessReport(warehouse, warehouse.dialect, await state.portVersions(), loaded.mesh, loaded.graph, at);
+      const sla = await alerts.recorder.recordFreshness(loaded.mesh, loaded.graph, report, at);
+      const sunsets = await alerts.recorder.recordSunsets(loaded.mesh, loaded.graph, at);
+      return { ...sla, opened: sla.opened + sunsets.opened, resolved: sla.resolved + sunsets.resolved, queued: sla.queued + sunsets.queued };
+    });
+  const scheduleMissed = (product: string, cron: string): Promise<RecordOutcome | undefined> =>
+    guard(`the missed schedule of ${product}`, async () => {
+      const loaded = current();
+      if (!loaded.mesh || !loaded.graph) return undefined;
+      // A product never published has not missed anything yet (a new mesh, a first start).
+      const ports = new Set((loaded.graph.products.get(product)?.nodes ?? []).filter((id) => id.startsWith('port:')).map((id) => id.slice('port:'.length)));
+      if (!(await state.portVersions()).some((v) => ports.has(v.port) && v.status !== 'rejected')) return undefined;
+      return alerts.recorder.recordScheduleMissed(loaded.mesh, loaded.graph, product, cron);
+    });
+  let timer: NodeJS.Timeout | undefined;
+  const interval = options.slaIntervalMs ?? 60_000;
+  if (interval > 0) {
+    timer = setInterval(() => void checkFreshness(), interval);
+    timer.unref();
+  }
+  // What offline runs queued (or a killed server left) goes out now.
+  alerts.deliverer.start(options.pollMs ?? 1000);
+  return {
+    ...alerts,
+    afterRun,
+    afterTest,
+    checkFreshness,
+    scheduleMissed,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await alerts.close();
+    },
+  };
+}

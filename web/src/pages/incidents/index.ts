@@ -1,0 +1,4 @@
+export { IncidentPage } from './incident-page.js';
+export { IncidentsPage } from './incidents-page.js';
+export { OpenIncidents } from './open-incidents.js';
+export { ProductIncidents } from './product-incidents.js';
