@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Dialect, Row, Session } from '../warehouse/index.js';
+import type { Row } from '../warehouse/index.js';
 import { STATE_SCHEMA } from './sql-state-store.js';
+import { StateTables } from './state-tables.js';
 import { num, text, utc } from './values.js';
 
 /** Who a token acts as. Members are named by e-mail; their teams come from teams.yaml when the token is used. */
@@ -79,25 +80,9 @@ export function hashToken(secret: string): string {
  * are kept only as SHA-256 hashes. Audit rows are buffered and written in batches, so
  * a burst of small queries costs one insert, not one each.
  */
-export class SqlAccessStore {
-  private queue: Promise<unknown> = Promise.resolve();
+export class SqlAccessStore extends StateTables {
   private pending: AuditEntry[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly session: Session,
-    private readonly dialect: Dialect,
-  ) {}
-
-  private t(name: string): string {
-    return this.dialect.table(STATE_SCHEMA, name);
-  }
-
-  private serial<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    const next = this.queue.then(() => work(this.session));
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
 
   async migrate(): Promise<void> {
     await this.serial((s) =>

@@ -1,5 +1,6 @@
 import type { Dialect, JsonValue, Row, Session } from '../warehouse/index.js';
 import { STATE_SCHEMA } from './sql-state-store.js';
+import { StateTables } from './state-tables.js';
 import { num, text, utc } from './values.js';
 
 export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
@@ -92,24 +93,7 @@ export interface IncidentTx {
  * recorder one commit for an incident and the messages about it, so a crash never
  * leaves an incident nobody was told about, nor a message about nothing.
  */
-export class SqlIncidentStore {
-  private queue: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly session: Session,
-    private readonly dialect: Dialect,
-  ) {}
-
-  private t(name: string): string {
-    return this.dialect.table(STATE_SCHEMA, name);
-  }
-
-  private serial<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    const next = this.queue.then(() => work(this.session));
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
+export class SqlIncidentStore extends StateTables {
   async migrate(): Promise<void> {
     await this.serial((s) =>
       s.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
