@@ -90,7 +90,7 @@ const TEAMS_YAML = `# yaml-language-server: $schema=schema/teams.schema.json
 #     - { name: Ada Lovelace, email: ada@example.com, role: data engineer }
 #   channels:                   # where the team is alerted
 #     - { type: file, path: .tessera/alerts/sales-analytics.log }
-#     # - { type: slack, url: "https://hooks.slack.com/services/..." }
+#     # - { type: slack, url_env: TEAM_SLACK_URL }       # the webhook URL in an environment variable, never in this file
 teams: []
 `;
 
