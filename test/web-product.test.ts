@@ -3,6 +3,8 @@
  * grocery mesh with finance.daily_revenue's basket-size check broken (see
  * support/catalog-browser.ts). Every wait is for something to appear, never for time.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAILING, startCatalog, type CatalogSession } from './support/catalog-browser.js';
@@ -155,4 +157,58 @@ describe('product page (/products/:id)', () => {
     expect(errors.filter((e) => !/Failed to load resource: the server responded with a status of 404/.test(e))).toEqual([]);
     await page.context().close();
   });
+});
+
+describe('product page details (issue 14, item 8; issue 12, item 6)', () => {
+  it('tells v1 and v2 of commerce.customers apart, and shows the schedule in words with the cron beside it', async () => {
+    const { page, errors } = await session.open('/products/commerce.customers');
+    await page.locator('section.port').first().waitFor();
+    const v2 = page.locator('section.port', { has: page.locator('h3', { hasText: /^commerce\.customers_v2$/ }) });
+    const schedule = v2.locator('.facts div', { has: page.locator('dt', { hasText: 'Schedule' }) }).locator('dd');
+    await expect(schedule.innerText()).resolves.toContain('daily at 05:00 UTC');
+    await expect(schedule.locator('code').innerText()).resolves.toBe('0 5 * * *');
+    // The checks tab names each port as consumers read it.
+    await page.getByRole('tab', { name: /Checks/ }).click();
+    const headings = await page.locator('.node-checks h3 code').allInnerTexts();
+    expect(headings).toContain('commerce.customers');
+    expect(headings).toContain('commerce.customers_v2');
+    // So does the product graph.
+    await page.getByRole('tab', { name: 'Internal graph' }).click();
+    await page.locator('.react-flow__node').first().waitFor();
+    await expect(page.locator('.react-flow__node', { hasText: /^port\s*commerce\.customers_v2/ }).count()).resolves.toBe(1);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('marks a version whose publish broke the contract of the one before, with what broke and who reads it', async () => {
+    const file = join(session.dir, 'products', 'commerce', 'customers', 'product.yaml');
+    const spec = readFileSync(file, 'utf8');
+    const birth = '      - { name: birth_date, type: DATE, classification: pii, masking: remove, description: "Date of birth; NULL when not given." }\n';
+    expect(spec).toContain(birth);
+    writeFileSync(file, spec.replace(birth, ''));
+    const headers = { ...session.auth, 'content-type': 'application/json' };
+    type Detail = { ports: { id: string; columns: { name: string }[]; versions: { version: number; breaking?: { previous: number; changes: string[]; readers: string[] } }[] }[] };
+    const product = async (): Promise<Detail> => (await (await fetch(new URL('/api/products/commerce.customers', session.url), { headers })).json()) as Detail;
+    // The server reloads the mesh when the file changes.
+    await expect.poll(async () => (await product()).ports.find((p) => p.id === 'commerce.customers_v2')?.columns.some((c) => c.name === 'birth_date'), { timeout: 20_000 }).toBe(false);
+    const job = (await (await fetch(new URL('/api/jobs', session.url), { method: 'POST', headers, body: JSON.stringify({ kind: 'run', select: ['commerce.customers'] }) })).json()) as { id: string };
+    await expect
+      .poll(async () => ((await (await fetch(new URL(`/api/jobs/${job.id}`, session.url), { headers })).json()) as { status: string }).status, { timeout: 60_000, interval: 500 })
+      .toMatch(/^(succeeded|failed|done|success)$/);
+    const v2 = (await product()).ports.find((p) => p.id === 'commerce.customers_v2');
+    const broke = v2?.versions.find((v) => v.breaking);
+    expect(broke?.breaking?.changes.join('; ')).toMatch(/birth_date/);
+    expect(broke?.breaking?.readers.join(', ')).toContain('growth.customer_segments');
+
+    const { page, errors } = await session.open('/products/commerce.customers');
+    const note = page.locator('section.port', { has: page.locator('h3', { hasText: /^commerce\.customers_v2$/ }) }).locator('.version-breaking');
+    await note.waitFor();
+    const text = await note.innerText();
+    expect(text).toContain(`v${broke?.version ?? 0} breaks v${broke?.breaking?.previous ?? 0}'s contract`);
+    await expect(note.locator('code', { hasText: 'birth_date' }).count()).resolves.toBe(1);
+    await expect(note.getByRole('link', { name: 'growth.customer_segments' }).getAttribute('href')).resolves.toBe('/products/growth.customer_segments');
+    await session.screenshot(page, 'product-breaking-version');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 });

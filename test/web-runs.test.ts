@@ -101,6 +101,10 @@ describe('web catalog: runs and teams', () => {
       await page.locator('.gantt-bar').first().waitFor();
       const port = `port:${FAILING.product}`;
       expect(await page.locator('.run-errors').textContent()).toContain(port);
+      // The node id links to its product; the message shows code as code, not backticks; the breadcrumb ends in the run.
+      expect(await page.locator('.run-errors a', { hasText: port }).getAttribute('href')).toBe(`/products/${FAILING.product}`);
+      expect(await page.locator('.run-errors').innerText()).not.toContain('`');
+      expect((await page.locator('nav[aria-label="Breadcrumb"]').innerText()).trim()).toMatch(/Run 2$/);
       expect(await page.locator(`.gantt-row[data-node="${port}"] .outcome`).textContent()).toBe('failed');
       const firstCheck = page.locator('table.run-checks tbody tr').first();
       expect(await firstCheck.getAttribute('data-outcome')).toBe('fail');
@@ -122,6 +126,13 @@ describe('web catalog: runs and teams', () => {
       expect(await failing.textContent()).toContain(FAILING.check);
       expect(await page.locator('.team-members a').first().getAttribute('href')).toMatch(/^mailto:/);
       expect(await page.locator('.team-scorecard').textContent()).toMatch(/Documentation\s*\d+ of \d+/);
+      // A failing product costs the team points and caps its grade: never "A 100" while failing.
+      const scorecard = (await api<{ scorecard: { grade: string; score: number; health: { failing: number; penalty: number } } }>('/api/teams/finance')).scorecard;
+      expect(scorecard.health).toMatchObject({ failing: 1, penalty: 40 });
+      expect(scorecard.grade).not.toBe('A');
+      expect(scorecard.score).toBeLessThan(100);
+      expect(await page.locator('.team-health-cost').innerText()).toMatch(/1 failing: −40 points/);
+      expect((await page.locator('nav[aria-label="Breadcrumb"]').innerText()).trim()).not.toMatch(/\/$/);
       await session.screenshot(page, 'team');
     });
   });
@@ -139,7 +150,22 @@ describe('web catalog: runs and teams', () => {
     }
   });
 
-  it('draws a big run (1,500 nodes) a part at a time, all on request', async () => {
+  it('answers a page of a run\'s nodes by start time, with every failed node and every check that did not pass', async () => {
+    const all = await api<{ nodes: ApiNode[]; checks: { nodeId: string; outcome: string }[] }>('/api/runs/2');
+    const page = await api<{ nodes: ApiNode[]; page: { offset: number; limit: number; total: number }; failedNodes: { nodeId: string }[]; checks: { nodeId: string; outcome: string }[] }>(
+      '/api/runs/2?offset=1&limit=2',
+    );
+    expect(page.page).toEqual({ offset: 1, limit: 2, total: all.nodes.length });
+    expect(page.nodes).toHaveLength(Math.min(2, all.nodes.length - 1));
+    const starts = page.nodes.map((n) => n.startedAt ?? '~');
+    expect([...starts].sort()).toEqual(starts);
+    expect(page.failedNodes.map((n) => n.nodeId)).toContain(`port:${FAILING.product}`);
+    const inPage = new Set(page.nodes.map((n) => n.nodeId));
+    for (const check of page.checks) expect(inPage.has(check.nodeId) || check.outcome !== 'pass').toBe(true);
+    expect(page.checks.some((c) => c.outcome === 'fail')).toBe(true);
+  });
+
+  it('draws a big run (1,500 nodes) a page at a time from the server, all on request', async () => {
     const start = Date.parse('2026-01-01T10:00:00Z');
     const nodes = Array.from({ length: 1500 }, (_, i) => ({
       nodeId: `model:d.p${i % 30}.m${i}`,
@@ -150,16 +176,30 @@ describe('web catalog: runs and teams', () => {
       durationMs: 100 + (i % 50),
     }));
     const run = { id: 1, kind: 'run', status: 'success', startedAt: new Date(start).toISOString(), finishedAt: new Date(start + 31_000).toISOString(), selector: '', nodes: 1500, built: 1500, published: 0, failed: 0, skipped: 0, rows: 0 };
+    const asked: { offset: number; limit: number | undefined }[] = [];
     await visit('/runs', async (page) => {
-      await page.route('**/api/runs/1', (route) => route.fulfill({ json: { run, nodes, checks: [] } }));
+      // The server's paging (tested above), over a made-up run of 1,500 nodes.
+      await page.route(/\/api\/runs\/1(\?.*)?$/, (route) => {
+        const url = new URL(route.request().url());
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        const limit = url.searchParams.has('limit') ? Number(url.searchParams.get('limit')) : undefined;
+        asked.push({ offset, limit });
+        const slice = limit === undefined ? nodes : nodes.slice(offset, offset + limit);
+        return route.fulfill({ json: { run, nodes: slice, page: { offset, limit: limit ?? nodes.length, total: nodes.length }, failedNodes: [], checks: [] } });
+      });
       await page.goto(new URL('/runs/1', session.url).href);
       const bars = page.locator('.gantt-bar');
       await bars.first().waitFor();
-      const drawn = await bars.count();
-      expect(drawn).toBeLessThan(nodes.length);
+      // The first answer is a page, not the run's every node.
+      expect(asked[0]?.limit).toBeLessThanOrEqual(200);
+      expect(await bars.count()).toBe(asked[0]?.limit);
+      await page.getByRole('button', { name: /Show 200 more nodes/ }).click();
+      await bars.nth(399).waitFor();
+      expect(asked[1]).toEqual({ offset: 200, limit: 200 });
       await page.getByRole('button', { name: /Show all 1,500 nodes/ }).click();
       await bars.nth(nodes.length - 1).waitFor({ timeout: 20_000 });
       expect(await bars.count()).toBe(nodes.length);
+      expect(await page.getByRole('button', { name: /Show all/ }).count()).toBe(0);
     });
   }, 40_000);
 

@@ -3,7 +3,7 @@ import { compileMesh, type ModelSqlAnalysis } from '../compiler/index.js';
 import type { Severity } from '../diagnostics/index.js';
 import type { Mesh, Product, ProductSpec, SpecFile } from '../spec/index.js';
 import type { LintFinding } from './lint.js';
-import { aggregateScorecards, gradeFor, productScore, scorecards, SCORE_FORMULA, type ProductScore, type Scorecards } from './scorecard.js';
+import { aggregateScorecards, gradeFor, productScore, scorecards, SCORE_FORMULA, withHealth, type ProductScore, type Scorecards } from './scorecard.js';
 
 const file = (path: string): SpecFile => ({ path, locate: () => ({ file: path, line: 1, column: 1 }) });
 
@@ -221,6 +221,33 @@ describe('scorecards per team and mesh-wide', () => {
     expect(aggregateScorecards([], mesh).summary).toMatchObject({ products: 0, teams: 0, score: null, grade: null });
     // A team missing from teams.yaml is named by its id.
     expect(aggregateScorecards(cards.products, { teams: [] }).teams.map((t) => t.name)).toEqual(['commerce', 'finance']);
+  });
+});
+
+describe('health in the scorecard', () => {
+  it('takes 40 points from a failing product and 10 from one with warnings, and grades a team with a failing product C at best', () => {
+    const { mesh } = fixture();
+    const cards = withHealth(score(), new Map([['finance.revenue', 'failing'], ['commerce.orders', 'warning'], ['commerce.orders_archive', 'ok']]), mesh);
+    expect(product(cards, 'finance.revenue')).toMatchObject({ score: 60, grade: 'C', health: { state: 'failing', penalty: 40 } });
+    expect(product(cards, 'finance.revenue').notes).toEqual(['Failing: −40 points until it is healthy again.']);
+    expect(product(cards, 'commerce.orders')).toMatchObject({ score: 41, grade: 'D', health: { state: 'warning', penalty: 10 } });
+    expect(product(cards, 'commerce.orders_archive')).toMatchObject({ score: 49, health: { state: 'ok', penalty: 0 } });
+    const [commerce, finance] = cards.teams;
+    expect(commerce).toMatchObject({ score: 45, grade: 'D', health: { failing: 0, warning: 1, penalty: 10 } });
+    // 100 on paper: failing, it is not an A.
+    expect(finance).toMatchObject({ score: 60, grade: 'C', health: { failing: 1, warning: 0, penalty: 40 } });
+  });
+
+  it('caps the grade of a team whose mean stays high while one product fails', () => {
+    const { mesh } = fixture();
+    const base = score();
+    // Three perfect finance products, one failing: mean (100 + 100 + 100 + 60) / 4 = 90, an A on points, C by the cap.
+    const revenue = product(base, 'finance.revenue');
+    const many = aggregateScorecards([revenue, { ...revenue, id: 'finance.a' }, { ...revenue, id: 'finance.b' }, { ...revenue, id: 'finance.c' }], mesh);
+    const cards = withHealth(many, new Map([['finance.c', 'failing']]), mesh);
+    expect(cards.teams[0]).toMatchObject({ id: 'finance', score: 90, grade: 'C' });
+    // Never run (unknown) costs nothing.
+    expect(withHealth(many, new Map(), mesh).teams[0]).toMatchObject({ score: 100, grade: 'A', health: { failing: 0, warning: 0, penalty: 0 } });
   });
 });
 

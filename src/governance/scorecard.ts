@@ -29,6 +29,13 @@
  *
  * Grades: A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E.
  *
+ * **Health counts** where it is known (the server, from the last runs; see
+ * {@link withHealth}): a product that is failing (a failed check or publish) loses
+ * {@link HEALTH_PENALTY}.failing = 40 points, one with warnings (a warned check, or a
+ * missed freshness SLA) loses 10; and a team with a failing product is graded C at best,
+ * whatever its mean. Files alone (`tessera scorecard`) cannot know health and score
+ * what is written.
+ *
  * Per team (the products' `owner`): its products worst score first, the mean
  * score (one decimal) and its grade, documentation over all the team's items
  * (not a mean of ratios), and totals of ports and findings.
@@ -45,7 +52,14 @@ export const SCORE_FORMULA =
   'errors and warnings are lint findings in the product folder other than policy/documentation (the documentation ratio measures that); ' +
   'documentation = documented / documentable items (product description and purpose, each port description, each port column description); ' +
   'contract share = ports with ≥1 declared column / ports; checks share = ports with ≥1 check (or a required, unique or allowed_values column) / ports; ' +
-  'a product without ports scores 0 for both shares; grade A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E';
+  'a product without ports scores 0 for both shares; grade A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40, else E; ' +
+  'where health is known (the catalog), a failing product loses 40 points and one with warnings 10, and a team with a failing product is graded C at best';
+
+/** Points a product loses for its health (withHealth); a team with a failing product is graded at best {@link FAILING_TEAM_GRADE}. */
+export const HEALTH_PENALTY = { failing: 40, warning: 10 } as const;
+export const FAILING_TEAM_GRADE: Grade = 'C';
+
+export type ProductHealthState = 'ok' | 'warning' | 'failing' | 'unknown';
 
 export const SCORE_WEIGHTS = { documentation: 40, contracts: 30, checks: 20, noErrors: 10, perError: 5, perWarning: 1 } as const;
 
@@ -100,6 +114,8 @@ export interface ProductScore {
   readonly grade: Grade;
   /** Things to know when reading the numbers, e.g. that a product has no ports. */
   readonly notes: readonly string[];
+  /** Where known (withHealth): the product's health, and the points it cost. */
+  readonly health?: { readonly state: ProductHealthState; readonly penalty: number };
 }
 
 export interface TeamScore {
@@ -115,6 +131,8 @@ export interface TeamScore {
   readonly documentation: DocumentationCoverage;
   readonly ports: { readonly count: number; readonly withContract: number; readonly withChecks: number };
   readonly findings: FindingCounts;
+  /** Where health is known (withHealth): how many of the team's products fail or warn, and the points that cost in all. */
+  readonly health?: { readonly failing: number; readonly warning: number; readonly penalty: number };
 }
 
 export interface ScorecardSummary {
@@ -188,15 +206,21 @@ export function aggregateScorecards(products: readonly ProductScore[], mesh: Pic
     .sort(([a], [b]) => compare(a, b))
     .map(([id, owned]): TeamScore => {
       const score = mean(owned.map((p) => p.score)) ?? 0;
+      const known = owned.some((p) => p.health !== undefined);
+      const failing = owned.filter((p) => p.health?.state === 'failing').length;
+      const warning = owned.filter((p) => p.health?.state === 'warning').length;
+      const grade = gradeFor(score);
       return {
         id,
         name: names.get(id) ?? id,
         products: [...owned].sort((a, b) => a.score - b.score || compare(a.id, b.id)).map((p) => p.id),
         score,
-        grade: gradeFor(score),
+        // A failing product caps the team's grade: a mean of otherwise good products must not hide it.
+        grade: failing > 0 ? worseGrade(grade, FAILING_TEAM_GRADE) : grade,
         documentation: sumDocumentation(owned),
         ports: sumPorts(owned),
         findings: sumFindings(owned.map((p) => p.findings)),
+        ...(known ? { health: { failing, warning, penalty: owned.reduce((n, p) => n + (p.health?.penalty ?? 0), 0) } } : {}),
       };
     });
   const score = mean(products.map((p) => p.score));
@@ -215,6 +239,34 @@ export function aggregateScorecards(products: readonly ProductScore[], mesh: Pic
       meshFindings,
     },
   };
+}
+
+/**
+ * The scorecards with each product's health counted (see the module comment): failing
+ * and warning products lose points, and teams are aggregated again from the new scores.
+ * A product missing from `health` (never run) costs nothing.
+ */
+export function withHealth(cards: Scorecards, health: ReadonlyMap<string, ProductHealthState>, mesh: Pick<Mesh, 'teams'>): Scorecards {
+  const products = cards.products.map((product): ProductScore => {
+    const state = health.get(product.id) ?? 'unknown';
+    const penalty = state === 'failing' ? HEALTH_PENALTY.failing : state === 'warning' ? HEALTH_PENALTY.warning : 0;
+    if (penalty === 0) return { ...product, health: { state, penalty } };
+    const score = Math.max(0, product.score - penalty);
+    return {
+      ...product,
+      score,
+      grade: gradeFor(score),
+      health: { state, penalty },
+      notes: [...product.notes, `${state === 'failing' ? 'Failing' : 'Warning'}: −${penalty} points until it is healthy again.`],
+    };
+  });
+  return aggregateScorecards(products, mesh, cards.summary.meshFindings);
+}
+
+const GRADES: readonly Grade[] = ['A', 'B', 'C', 'D', 'E'];
+
+function worseGrade(a: Grade, b: Grade): Grade {
+  return GRADES[Math.max(GRADES.indexOf(a), GRADES.indexOf(b))] ?? 'E';
 }
 
 const NO_FINDINGS: FindingCounts = { errors: 0, warnings: 0, info: 0 };

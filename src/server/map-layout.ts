@@ -86,6 +86,7 @@ export async function computeLayout(request: LayoutRequest): Promise<MapLayout> 
   const inner = new Map<string, ElkNode>();
   for (const domain of request.domains) {
     const edges = request.edges.filter((e) => e.from !== e.to && domainOf.get(e.from) === domain.id && domainOf.get(e.to) === domain.id);
+    const gutters = crossDomainGutters(domain, request.edges, domainOf);
     const graph: ElkNode = {
       id: domain.id,
       layoutOptions: {
@@ -99,9 +100,13 @@ export async function computeLayout(request: LayoutRequest): Promise<MapLayout> 
         // Keep id order among equals, so that a small edit moves little.
         'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
         'elk.padding': `[top=${DOMAIN_HEADER},left=${DOMAIN_PADDING},bottom=${DOMAIN_PADDING},right=${DOMAIN_PADDING}]`,
+        // A long edge (to the gutters below, too) keeps a straight lane free of products.
+        'elk.layered.nodePlacement.favorStraightEdges': 'true',
+        // Network simplex lines products up with their long edges' lanes better than the default (Brandes-Köpf).
+        'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
       },
-      children: domain.products.map((id) => ({ id, ...PRODUCT_SIZE })),
-      edges: edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })),
+      children: [...domain.products.map((id) => ({ id, ...PRODUCT_SIZE })), ...gutters.nodes],
+      edges: [...edges.map((e, i) => ({ id: `e${i}`, sources: [e.from], targets: [e.to] })), ...gutters.edges],
     };
     inner.set(domain.id, await elk.layout(graph));
   }
@@ -125,6 +130,61 @@ export async function computeLayout(request: LayoutRequest): Promise<MapLayout> 
     }
   }
   return { domains, products, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * Edges from other domains arrive at a product's left side and leave from its right
+ * side, and the map draws them as curves that do not know the layout. So that they do
+ * not run under the domain's other products, each domain gets two invisible points:
+ * one left of everything (a first layer of its own) with an edge to each product read
+ * from another domain, one right of everything with an edge from each product read by
+ * another domain. The layered layout then puts such products at the edge of their
+ * domain where it can, and keeps a lane free of products to those further in.
+ */
+function crossDomainGutters(
+  domain: LayoutRequest['domains'][number],
+  edges: LayoutRequest['edges'],
+  domainOf: ReadonlyMap<string, string>,
+): { nodes: ElkNode[]; edges: { id: string; sources: string[]; targets: string[]; layoutOptions: Record<string, string> }[] } {
+  const inside = new Set(domain.products);
+  const readsOutside = new Set<string>();
+  const readOutside = new Set<string>();
+  // Only products with others of their domain in front of them need a lane: a product that
+  // reads nothing inside its domain is in its first layer already (and one that nothing
+  // inside reads, in its last), and every edge to the gutters costs layout time.
+  const readsInside = new Set<string>();
+  const readInside = new Set<string>();
+  for (const e of edges) {
+    const from = domainOf.get(e.from);
+    const to = domainOf.get(e.to);
+    if (from === to) {
+      if (inside.has(e.to) && e.from !== e.to) {
+        readsInside.add(e.to);
+        readInside.add(e.from);
+      }
+      continue;
+    }
+    if (inside.has(e.to)) readsOutside.add(e.to);
+    if (inside.has(e.from)) readOutside.add(e.from);
+  }
+  for (const id of readsOutside) if (!readsInside.has(id)) readsOutside.delete(id);
+  for (const id of readOutside) if (!readInside.has(id)) readOutside.delete(id);
+  const nodes: ElkNode[] = [];
+  const out: { id: string; sources: string[]; targets: string[]; layoutOptions: Record<string, string> }[] = [];
+  // Straight above all: the product lines up with the lane kept free for the edge to it.
+  const straight = { 'elk.layered.priority.straightness': '10' };
+  // Ids no product can have (a product id is `<domain>.<name>`).
+  const entry = `\u0000in:${domain.id}`;
+  const exit = `\u0000out:${domain.id}`;
+  if (readsOutside.size > 0) {
+    nodes.push({ id: entry, width: 1, height: 1, layoutOptions: { 'elk.layered.layering.layerConstraint': 'FIRST_SEPARATE' } });
+    for (const id of [...readsOutside].sort()) out.push({ id: `${entry}>${id}`, sources: [entry], targets: [id], layoutOptions: straight });
+  }
+  if (readOutside.size > 0) {
+    nodes.push({ id: exit, width: 1, height: 1, layoutOptions: { 'elk.layered.layering.layerConstraint': 'LAST_SEPARATE' } });
+    for (const id of [...readOutside].sort()) out.push({ id: `${exit}<${id}`, sources: [id], targets: [exit], layoutOptions: straight });
+  }
+  return { nodes, edges: out };
 }
 
 /**

@@ -28,7 +28,7 @@ export interface CatalogSession {
   /** Headers that authenticate API calls as the admin. */
   readonly auth: Record<string, string>;
   /** A fresh page (own context, logged in as the admin unless a token is given) at `path`, with console errors collected in `errors`. */
-  open(path: string, options?: { token?: string | null }): Promise<{ page: Page; errors: string[] }>;
+  open(path: string, options?: { token?: string | null; viewport?: { width: number; height: number }; bypassCsp?: boolean }): Promise<{ page: Page; errors: string[] }>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -64,7 +64,8 @@ export async function startCatalog(): Promise<CatalogSession> {
     browser,
     auth: { authorization: `Bearer ${server.adminToken}` },
     async open(path, options = {}) {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      // bypassCsp: for tests that inject a script of their own (axe-core) into the page.
+      const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 }, bypassCSP: options.bypassCsp ?? false });
       const token = options.token === undefined ? server.adminToken : options.token;
       if (token !== null) await context.addCookies([{ name: 'tessera_session', value: token, url: server.url, httpOnly: true, sameSite: 'Strict' }]);
       const page = await context.newPage();

@@ -4,6 +4,7 @@ import { useApi } from './api/client.js';
 import { MeContext, useSessionEnded } from './api/session.js';
 import type { Me } from './api/types.js';
 import { AccessPage } from './pages/access/index.js';
+import { IncidentPage, IncidentsPage } from './pages/incidents/index.js';
 import { CatalogPage } from './pages/catalog/index.js';
 import { LoginPage } from './pages/login/index.js';
 import { ProductPage } from './pages/product/index.js';
@@ -44,6 +45,8 @@ function route(path: string): ReactNode {
   if (first === 'runs' && second && /^\d+$/.test(second)) return <RunPage id={Number(second)} />;
   if (first === 'query' && second === undefined) return <QueryPage />;
   if (first === 'access' && second === undefined) return <AccessPage />;
+  if (first === 'incidents' && !second) return <IncidentsPage />;
+  if (first === 'incidents' && second && /^\d+$/.test(second)) return <IncidentPage id={Number(second)} />;
   return <NotFound />;
 }
 
@@ -120,6 +123,7 @@ const sections = [
   { to: paths.map(), label: 'Mesh map', match: (p: string) => p.startsWith('/map') },
   { to: paths.teams(), label: 'Teams', match: (p: string) => p.startsWith('/teams') },
   { to: paths.runs(), label: 'Runs', match: (p: string) => p.startsWith('/runs') },
+  { to: paths.incidents(), label: 'Incidents', match: (p: string) => p.startsWith('/incidents') },
   { to: paths.query(), label: 'Query', match: (p: string) => p.startsWith('/query') },
   { to: paths.access(), label: 'Access', match: (p: string) => p.startsWith('/access') },
 ];

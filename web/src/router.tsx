@@ -53,4 +53,6 @@ export const paths = {
   run: (id: number) => `/runs/${id}`,
   query: (sql?: string) => (sql ? `/query?sql=${encodeURIComponent(sql)}` : '/query'),
   access: () => '/access',
+  incidents: (team?: string) => (team ? `/incidents?team=${encodeURIComponent(team)}` : '/incidents'),
+  incident: (id: number) => `/incidents/${id}`,
 };

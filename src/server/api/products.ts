@@ -130,6 +130,34 @@ interface ProductState {
   /** `<node id>\n<check name>` → newest first. */
   readonly history: ReadonlyMap<string, readonly CheckResultRow[]>;
   readonly recentRuns: readonly Record<string, unknown>[];
+  /** `<port node id>\n<run id>` → what the publish in that run broke for readers (publish-port.ts's warning). */
+  readonly breaks: ReadonlyMap<string, BreakingChange>;
+}
+
+/** A version whose contract broke compatibility with the version published before it. */
+export interface BreakingChange {
+  /** The published version it broke. */
+  readonly previous: number;
+  /** What changed, one entry each (`column customer_id removed`). */
+  readonly changes: readonly string[];
+  /** Who reads the port (`finance.revenue (finance-team)`); empty when nobody in the mesh does. */
+  readonly readers: readonly string[];
+  /** The run's warning, as written. */
+  readonly message: string;
+}
+
+const BREAKS = /^contract breaks compatibility with published v(\d+): (.*?)\. (?:Readers: (.*?); tell them|No product or feature reads it)/s;
+
+/** The breaking-change warning of a port's publish (src/runner/publish-port.ts), taken apart; undefined for any other warning. */
+export function breakingChange(warning: string): BreakingChange | undefined {
+  const match = BREAKS.exec(warning);
+  if (!match) return undefined;
+  return {
+    previous: Number(match[1]),
+    changes: (match[2] ?? '').split('; ').filter((c) => c !== ''),
+    readers: match[3] ? match[3].split(', ') : [],
+    message: warning,
+  };
 }
 
 /** The reads one product page needs beyond the per-run status; cached for the run by the caller. */
@@ -154,7 +182,18 @@ async function loadProductState(reader: StateReader, entry: ProductEntry): Promi
   const runRows = await reader.query(`SELECT * FROM ${STATE_SCHEMA}.node_results
     WHERE product = ${product} AND run_id IN (SELECT id FROM ${STATE_SCHEMA}.runs ORDER BY id DESC LIMIT ${RECENT_RUNS})
     ORDER BY run_id DESC, started_at NULLS LAST, node_id`);
-  return { history, recentRuns: runRows.map(nodeResult) };
+  // The publishes that broke a contract, for the versions list (only retained versions are shown; the rows are few).
+  const breakRows = await reader.query(`SELECT run_id, node_id, warnings FROM ${STATE_SCHEMA}.node_results
+    WHERE product = ${product} AND kind = 'port' AND warnings LIKE '%contract breaks compatibility with published v%'`);
+  const breaks = new Map<string, BreakingChange>();
+  for (const row of breakRows) {
+    const warnings = typeof row.warnings === 'string' ? (JSON.parse(row.warnings) as unknown) : [];
+    for (const warning of Array.isArray(warnings) ? warnings : []) {
+      const change = typeof warning === 'string' ? breakingChange(warning) : undefined;
+      if (change) breaks.set(`${text(row.node_id)}\n${Number(row.run_id)}`, change);
+    }
+  }
+  return { history, recentRuns: runRows.map(nodeResult), breaks };
 }
 
 export function nodeResult(row: Record<string, unknown>): Record<string, unknown> {
@@ -182,7 +221,12 @@ function productDetail(catalog: Catalog, entry: ProductEntry, status: Status, st
   const { health, freshness } = productHealth(entry, status, now);
   const ports = entry.ports.map((port) => {
     const id = `${port.domain}.${port.table}`;
-    const versions = (status.versions.get(id) ?? []).map((v) => ({ version: v.version, rows: v.rows, createdAt: v.createdAt, runId: v.runId, current: v.current, status: v.status }));
+    const versions = (status.versions.get(id) ?? []).map((v) => {
+      const breaks = state.breaks.get(`${port.id}\n${v.runId}`);
+      // Only a version that followed the one it broke: the warning names the version published before.
+      const breaking = breaks && breaks.previous < v.version ? { previous: breaks.previous, changes: breaks.changes, readers: breaks.readers, message: breaks.message } : undefined;
+      return { version: v.version, rows: v.rows, createdAt: v.createdAt, runId: v.runId, current: v.current, status: v.status, ...(breaking ? { breaking } : {}) };
+    });
     const current = versions.find((v) => v.current);
     const key = port.spec.unique_key;
     const sla = portFreshness(status, id, now);

@@ -119,7 +119,10 @@ const columnSchema = obj(
   ['name'],
 );
 
-const versionSchema = obj({ version: int, rows: int, createdAt: str, runId: int, current: bool, status: str }, ['version', 'rows', 'createdAt']);
+/** A version whose publish broke compatibility with the version before it (the run's warning, taken apart). */
+const breakingSchema = obj({ previous: int, changes: strings, readers: strings, message: str }, ['previous', 'changes', 'readers', 'message']);
+
+const versionSchema = obj({ version: int, rows: int, createdAt: str, runId: int, current: bool, status: str, breaking: breakingSchema }, ['version', 'rows', 'createdAt']);
 
 const portSchema = obj(
   {
@@ -167,7 +170,10 @@ export const nodeChecksSchema = obj({ node: str, kind: str, name: str, checks: l
 const linkSchema = obj({ product: str, ports: strings, depth: int }, ['product', 'ports', 'depth']);
 
 export const graphNodeSchema = obj({ id: str, kind: str, name: str, product: str, external: bool }, ['id', 'kind', 'name', 'product']);
-export const graphEdgeSchema = obj({ from: str, to: str }, ['from', 'to']);
+/** `kind: check` marks a reference check's read of a port (no data flows; ADR 0012); data edges have no kind. */
+const edgeKind = { type: 'string', enum: ['check'], description: 'check: a reference check reads the port (no data flows)' } as const;
+export const graphEdgeSchema = obj({ from: str, to: str, kind: edgeKind, checks: strings }, ['from', 'to']);
+const checkLinkSchema = obj({ product: str, ports: strings, checks: strings }, ['product', 'ports', 'checks']);
 
 export const nodeResultSchema = obj(
   {
@@ -217,6 +223,7 @@ export const productDetailSchema = obj(
         upstream: list(linkSchema),
         downstream: list(linkSchema),
         features: list(obj({ feature: str, product: str, type: str, ports: strings }, ['feature', 'product', 'type', 'ports'])),
+        checks: obj({ reads: list(checkLinkSchema), readBy: list(checkLinkSchema) }, ['reads', 'readBy']),
       },
       ['upstream', 'downstream', 'features'],
     ),
@@ -235,7 +242,7 @@ export const productLineageQuery = obj({ level: { type: 'string', enum: ['node',
 export const meshLineageSchema = obj(
   {
     nodes: list(obj({ id: str, name: str, domain: str, owner: str, health: healthEnum }, ['id', 'name', 'domain', 'owner', 'health'])),
-    edges: list(obj({ from: str, to: str, ports: strings }, ['from', 'to', 'ports'])),
+    edges: list(obj({ from: str, to: str, ports: strings, kind: edgeKind, checks: strings }, ['from', 'to', 'ports'])),
   },
   ['nodes', 'edges'],
 );
@@ -289,10 +296,15 @@ export const runListQuery = obj({ limit: { type: 'integer', minimum: 1, maximum:
 export const runListSchema = obj({ runs: list(runSchema) }, ['runs']);
 export const runParams = obj({ id: { type: 'integer', minimum: 1 } }, ['id']);
 
+/** Without `limit`, every node (the CLI's `runs show`); the catalog pages a big run's nodes. */
+export const runDetailQuery = obj({ offset: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 5000 } });
+
 export const runDetailSchema = obj(
   {
     run: runSchema,
     nodes: list(nodeResultSchema),
+    page: obj({ offset: int, limit: int, total: int }, ['offset', 'limit', 'total']),
+    failedNodes: list(nodeResultSchema),
     checks: list(
       obj(
         { nodeId: str, name: str, text: str, type: str, outcome: str, value: { type: ['number', 'string', 'null'] }, threshold: str, message: str, durationMs: num, implied: bool, sample: list({ type: 'object', additionalProperties: true }), sampleHidden: bool },
@@ -310,6 +322,7 @@ const teamScoreSchema = obj(
     documentation: obj({ documented: int, documentable: int, ratio: num }, ['documented', 'documentable', 'ratio']),
     ports: obj({ count: int, withContract: int, withChecks: int }, ['count', 'withContract', 'withChecks']),
     findings: obj({ errors: int, warnings: int, info: int }, ['errors', 'warnings', 'info']),
+    health: obj({ failing: int, warning: int, penalty: num }, ['failing', 'warning', 'penalty']),
   },
   ['score', 'grade'],
 );

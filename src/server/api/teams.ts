@@ -1,6 +1,7 @@
 /** `GET /api/teams` and `GET /api/teams/:id`: who owns what, how well kept it is, and what is failing. */
 import type { FastifyInstance } from 'fastify';
 import { didYouMean } from '../../diagnostics/index.js';
+import { withHealth, type ProductHealthState } from '../../governance/index.js';
 import type { ServerContext } from '../context.js';
 import { catalogFor, type Catalog } from './catalog.js';
 import { notFound } from './errors.js';
@@ -14,8 +15,14 @@ function teamIds(catalog: Catalog): string[] {
   return [...ids].sort();
 }
 
-function team(catalog: Catalog, status: Status, id: string, now: number): Record<string, unknown> {
-  const cards = catalog.scorecards();
+/** The scorecards with the products' health counted (scorecard.ts, withHealth): a failing team is not graded A. */
+function scorecardsWithHealth(catalog: Catalog, status: Status, now: number): ReturnType<Catalog['scorecards']> {
+  const health = new Map<string, ProductHealthState>();
+  for (const entry of catalog.products.values()) health.set(entry.id, productHealth(entry, status, now).health);
+  return withHealth(catalog.scorecards(), health, catalog.mesh);
+}
+
+function team(catalog: Catalog, status: Status, id: string, now: number, cards = scorecardsWithHealth(catalog, status, now)): Record<string, unknown> {
   const score = cards.teams.find((t) => t.id === id);
   const productScores = new Map(cards.products.map((p) => [p.id, p]));
   const spec = catalog.teams.get(id);
@@ -38,7 +45,8 @@ export function registerTeams(app: FastifyInstance, ctx: ServerContext, reader: 
     const catalog = catalogFor(ctx);
     const status = await reader.status(catalog);
     const now = Date.now();
-    return { teams: teamIds(catalog).map((id) => team(catalog, status, id, now)) };
+    const cards = scorecardsWithHealth(catalog, status, now);
+    return { teams: teamIds(catalog).map((id) => team(catalog, status, id, now, cards)) };
   });
 
   app.get<{ Params: { id: string } }>(

@@ -98,6 +98,8 @@ export interface PortVersion {
   runId?: number;
   current?: boolean;
   status?: string;
+  /** The publish of this version broke compatibility with version `previous` (the run warned). */
+  breaking?: { previous: number; changes: string[]; readers: string[]; message: string };
 }
 
 export interface Port {
@@ -244,7 +246,12 @@ export interface Run {
 
 export interface RunDetail {
   run: Run;
+  /** All nodes, or with `?limit=` a page of them by start time. */
   nodes: NodeResult[];
+  /** With `?limit=`: where this page is in the run's nodes. */
+  page?: { offset: number; limit: number; total: number };
+  /** With `?limit=`: every failed node of the run, whatever the page. */
+  failedNodes?: NodeResult[];
   checks: {
     nodeId: string;
     name: string;
@@ -268,6 +275,8 @@ export interface TeamScore {
   documentation?: { documented: number; documentable: number; ratio: number };
   ports?: { count: number; withContract: number; withChecks: number };
   findings?: { errors: number; warnings: number; info: number };
+  /** How many of the team's products fail or warn, and the points that cost (a failing product: −40, one warning: −10; a failing team is graded C at best). */
+  health?: { failing: number; warning: number; penalty: number };
 }
 
 export interface Team {
@@ -373,4 +382,64 @@ export interface SqlResult {
 
 export interface SqlPorts {
   ports: { schema: string; name: string; description?: string; columns: { name: string; type: string; nullable: boolean; description?: string; masked?: string }[] }[];
+}
+
+export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
+
+/** `GET /api/incidents` and `/api/incidents/:id`: one incident, owned by a team. */
+export interface Incident {
+  id: number;
+  fingerprint: string;
+  team: string;
+  product: string;
+  node: string;
+  check: string;
+  kind: string;
+  severity: 'critical' | 'warning';
+  status: IncidentStatus;
+  title: string;
+  message: string;
+  runId?: number;
+  openedAt: string;
+  lastSeenAt: string;
+  occurrences: number;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  resolution?: string;
+  resolutionNote?: string;
+  reopened: number;
+  affected: string[];
+  /** With `?product=`: the product's own incident, or one upstream of it (its inputs are stale because of it). */
+  relation?: 'own' | 'upstream';
+}
+
+export interface TeamIncidentTimes {
+  open: number;
+  acknowledged: number;
+  resolved: number;
+  mttaMs?: number;
+  mttrMs?: number;
+}
+
+export interface IncidentNotification {
+  id: number;
+  key: string;
+  team: string;
+  kind: string;
+  channel: { type: string; place: string };
+  status: 'pending' | 'delivered' | 'dead';
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string;
+  deliveredAt?: string;
+  lastError?: string;
+  answer?: string;
+}
+
+export interface IncidentDetail {
+  incident: Incident;
+  timeline: { at: string; kind: string; by?: string; detail: string }[];
+  notifications: IncidentNotification[];
 }

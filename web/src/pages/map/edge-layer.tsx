@@ -7,7 +7,7 @@
  */
 import { useStore, ViewportPortal } from '@xyflow/react';
 import { useMemo, type CSSProperties, type ReactNode } from 'react';
-import { arrowPath, edgePath } from './geometry.js';
+import { arrowPath, crossDomainPath, edgePath } from './geometry.js';
 import type { MapBox, MeshMap } from './types.js';
 import { selectZoom } from './zoom.js';
 
@@ -24,6 +24,11 @@ export interface EdgePaths {
 
 export function edgePaths(map: MeshMap): EdgePaths {
   const boxes = new Map<string, MapBox>(map.products.map((p) => [p.id, p]));
+  const domainBoxes = new Map<string, MapBox>(map.domains.map((d) => [d.id, d]));
+  const domainOf = new Map(map.products.map((p) => [p.id, domainBoxes.get(p.domain)]));
+  const inDomain = new Map<string, MapBox[]>();
+  for (const p of map.products) inDomain.set(p.domain, [...(inDomain.get(p.domain) ?? []), p]);
+  const productDomain = new Map(map.products.map((p) => [p.id, p.domain]));
   const ends: [string, string][] = [];
   const lines: string[] = [];
   const arrows: string[] = [];
@@ -39,8 +44,17 @@ export function edgePaths(map: MeshMap): EdgePaths {
     if (!from || !to || edge.from === edge.to) continue;
     const i = ends.length;
     ends.push([edge.from, edge.to]);
-    lines.push(edgePath(from, to));
-    arrows.push(arrowPath(to));
+    const fromDomain = domainOf.get(edge.from);
+    const toDomain = domainOf.get(edge.to);
+    if (fromDomain && toDomain && fromDomain !== toDomain) {
+      const others = { from: inDomain.get(productDomain.get(edge.from) ?? '') ?? [], to: inDomain.get(productDomain.get(edge.to) ?? '') ?? [] };
+      const { line, arrowY } = crossDomainPath(from, to, { from: fromDomain, to: toDomain }, others);
+      lines.push(line);
+      arrows.push(arrowPath(to, arrowY));
+    } else {
+      lines.push(edgePath(from, to));
+      arrows.push(arrowPath(to));
+    }
     index(edge.from, i);
     index(edge.to, i);
   }

@@ -15,6 +15,7 @@ import { healthCounts, isFiltering, noFilter, productMatcher, type MapFilter } f
 import { domainNodeId, filteredNodes, flowNodes } from './flow-nodes.js';
 import { FIT_PADDING } from './geometry.js';
 import { HELP_ID, MapCanvas } from './map-canvas.js';
+import { MapList } from './map-list.js';
 import { MapToolbar } from './map-toolbar.js';
 import type { MeshMap } from './types.js';
 import '@xyflow/react/dist/style.css';
@@ -94,8 +95,34 @@ function MapError({ error }: { error: Error }): ReactNode {
   return <ErrorState error={error} />;
 }
 
+/** Below this width the page opens as a list: a map of boxes and arrows does not fit a phone. */
+const LIST_QUERY = '(max-width: 599px)';
+
+type MapMode = 'map' | 'list';
+
+function ModeToggle({ mode, onMode }: { mode: MapMode; onMode: (mode: MapMode) => void }): ReactNode {
+  return (
+    <div className="map-mode" role="group" aria-label="Show the mesh as">
+      {(['map', 'list'] as const).map((m) => (
+        <button
+          key={m}
+          type="button"
+          className="button"
+          aria-pressed={mode === m}
+          onClick={() => {
+            onMode(m);
+          }}
+        >
+          {m === 'map' ? 'Map' : 'List'}
+        </button>
+      ))}
+    </div>
+  );
+}
+
 function MapView({ map }: { map: MeshMap }): ReactNode {
   const [filter, setFilter] = useState<MapFilter>(noFilter);
+  const [mode, setMode] = useState<MapMode>(() => (typeof window.matchMedia === 'function' && window.matchMedia(LIST_QUERY).matches ? 'list' : 'map'));
   // Typing stays responsive: a thousand nodes re-render behind it, not in its way.
   const shown = useDeferredValue(filter);
   const flow = useReactFlow();
@@ -119,9 +146,10 @@ function MapView({ map }: { map: MeshMap }): ReactNode {
   };
 
   return (
-    <div className="map-page">
+    <div className={mode === 'list' ? 'map-page is-list' : 'map-page'}>
       <div className="map-toolbar">
         <MapHeading map={map} />
+        {map.products.length > 0 ? <ModeToggle mode={mode} onMode={setMode} /> : null}
         {map.products.length > 0 ? (
           <MapToolbar domains={map.domains} counts={counts} total={map.products.length} filter={filter} matches={matchCount} onFilter={onFilter} onZoomToMatches={zoomToMatches} />
         ) : null}
@@ -142,6 +170,8 @@ function MapView({ map }: { map: MeshMap }): ReactNode {
             </p>
           </div>
         </div>
+      ) : mode === 'list' ? (
+        <MapList map={map} matched={matched} />
       ) : (
         <>
           <p id={HELP_ID} className="map-help">

@@ -15,7 +15,8 @@ function ProductNodeView({ data }: NodeProps<ProductNodeType>): ReactNode {
       className={`map-product map-product-${product.health}${detailed ? '' : ' is-tile'}`}
       data-product={product.id}
       data-health={product.health}
-      aria-label={productLabel(product)}
+      // Up close the visible text names the link (what a speech user says matches what they see); a tile has none.
+      aria-label={detailed ? undefined : productLabel(product)}
       title={detailed ? undefined : `${product.id} · ${product.owner.name} · ${healthLabel(product.health)}`}
       // A link is draggable by default: the drag must pan the map instead.
       draggable={false}
@@ -27,6 +28,7 @@ function ProductNodeView({ data }: NodeProps<ProductNodeType>): ReactNode {
             <span className="map-product-owner">{product.owner.name}</span>
             <HealthBadge health={product.health} />
           </span>
+          <span className="visually-hidden">, {product.domain} domain</span>
         </>
       ) : null}
     </Link>

@@ -9,6 +9,9 @@ import type { Check, NodeChecks, ProductDetail } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { OutcomeBadge } from '../../ui/health.js';
 import { checkCounts, formatValue, isFailing, orderedChecks, orderedNodes, plural, problemChecks, rankOutcome } from './derive.js';
+import { nodeLabel } from '../../ui/node-id.js';
+import { RichText } from '../../ui/rich-text.js';
+import { ScrollRegion } from '../../ui/scroll-region.js';
 
 const CheckChart = lazy(() => import('./check-chart.js').then((m) => ({ default: m.CheckChart })));
 
@@ -22,19 +25,27 @@ function CheckRow({ node, check }: { node: NodeChecks; check: Check }): ReactNod
   const state = isFailing(latest?.outcome) ? 'is-failing' : latest?.outcome === 'warn' ? 'is-warning' : '';
   return (
     <tr id={rowId(node, check)} className={`check-row ${state}`} tabIndex={-1}>
-      <td>
+      <td data-label="Outcome">
         <OutcomeBadge outcome={outcome} />
       </td>
-      <td className="check-text">
+      <td className="check-text" data-label="Check">
         <code>{check.text}</code>
         {check.implied && <span className="pill pill-implied">contract</span>}
         {check.name !== check.text && <div className="muted check-name">{check.name}</div>}
         {check.description && <div className="check-description">{check.description}</div>}
-        {latest?.message && <div className="check-message">{latest.message}</div>}
+        {latest?.message && (
+          <div className="check-message">
+            <RichText text={latest.message} />
+          </div>
+        )}
       </td>
-      <td className="num check-value">{formatValue(latest?.value)}</td>
-      <td className="check-threshold">{latest?.threshold ?? '–'}</td>
-      <td className="check-history">
+      <td className="num check-value" data-label="Value">
+        {formatValue(latest?.value)}
+      </td>
+      <td className="check-threshold" data-label="Threshold">
+        {latest?.threshold ?? '–'}
+      </td>
+      <td className="check-history" data-label="Recent runs">
         {check.history.length === 0 ? (
           <span className="muted">not run yet</span>
         ) : (
@@ -54,8 +65,8 @@ function CheckRow({ node, check }: { node: NodeChecks; check: Check }): ReactNod
 
 function ChecksTable({ node, checks, caption }: { node: NodeChecks; checks: readonly Check[]; caption: string }): ReactNode {
   return (
-    <div className="table-scroll">
-      <table className="checks-table">
+    <ScrollRegion label={caption}>
+      <table className="checks-table stack">
         <caption className="visually-hidden">{caption}</caption>
         {/* Fixed widths, so that the tables of all nodes line up. */}
         <colgroup>
@@ -82,7 +93,7 @@ function ChecksTable({ node, checks, caption }: { node: NodeChecks; checks: read
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -95,9 +106,9 @@ function NodeSection({ node }: { node: NodeChecks }): ReactNode {
   return (
     <section className="panel node-checks" aria-labelledby={headingId}>
       <h3 id={headingId}>
-        <span className="pill">{node.kind}</span> <code>{node.name}</code>
+        <span className="pill">{node.kind}</span> <code>{nodeLabel({ kind: node.kind, id: node.node, name: node.name })}</code>
       </h3>
-      {declared.length > 0 && <ChecksTable node={node} checks={declared} caption={`Checks declared on ${node.kind} ${node.name}`} />}
+      {declared.length > 0 && <ChecksTable node={node} checks={declared} caption={`Checks declared on ${node.kind} ${nodeLabel({ kind: node.kind, id: node.node, name: node.name })}`} />}
       {implied.length > 0 && (
         // Open when one of them is not passing: then it is news, not boilerplate.
         <details className="implied" open={impliedTrouble > 0 || declared.length === 0}>
@@ -105,7 +116,7 @@ function NodeSection({ node }: { node: NodeChecks }): ReactNode {
             {plural(implied.length, 'check')} implied by the contract (required, unique, allowed values):{' '}
             {impliedTrouble === 0 ? 'all pass' : `${impliedTrouble} not passing`}
           </summary>
-          <ChecksTable node={node} checks={implied} caption={`Contract checks on ${node.kind} ${node.name}`} />
+          <ChecksTable node={node} checks={implied} caption={`Contract checks on ${node.kind} ${nodeLabel({ kind: node.kind, id: node.node, name: node.name })}`} />
         </details>
       )}
     </section>
@@ -140,8 +151,13 @@ export function ChecksTab({ product }: { product: ProductDetail }): ReactNode {
           <ul>
             {problems.map(({ node, check }) => (
               <li key={`${node.node}\n${check.name}`}>
-                <OutcomeBadge outcome={check.latest?.outcome ?? 'not run'} /> <code>{check.text}</code> on {node.kind} <code>{node.name}</code>
-                {check.latest?.message && <span className="muted"> — {check.latest.message}</span>}{' '}
+                <OutcomeBadge outcome={check.latest?.outcome ?? 'not run'} /> <code>{check.text}</code> on {node.kind} <code>{nodeLabel({ kind: node.kind, id: node.node, name: node.name })}</code>
+                {check.latest?.message && (
+                  <span className="muted">
+                    {' '}
+                    — <RichText text={check.latest.message} />
+                  </span>
+                )}{' '}
                 <button
                   type="button"
                   className="link-button"

@@ -1,6 +1,7 @@
 /** A port's columns as its contract states them; personal and sensitive data stand out. */
 import type { ReactNode } from 'react';
 import type { Column } from '../../api/types.js';
+import { ScrollRegion } from '../../ui/scroll-region.js';
 
 /** Classifications that mean personal or otherwise guarded data: marked on the row, not only in a cell. */
 const GUARDED = new Set(['pii', 'sensitive', 'confidential']);
@@ -39,8 +40,8 @@ export function ColumnsTable({ columns, uniqueKey, caption, masks }: { columns: 
   }
   const keys = new Set(uniqueKey ?? []);
   return (
-    <div className="table-scroll">
-      <table className="columns-table">
+    <ScrollRegion label={caption}>
+      <table className="columns-table stack">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
@@ -67,18 +68,18 @@ export function ColumnsTable({ columns, uniqueKey, caption, masks }: { columns: 
                   )}
                   {masks?.[column.name] !== undefined && <MaskMark masking={masks[column.name] ?? ''} />}
                 </th>
-                <td>
+                <td data-label="Type">
                   <code className="column-type">{column.type ?? '–'}</code>
                 </td>
-                <td className="column-description">{column.description ?? <span className="muted">No description.</span>}</td>
-                <td>
+                <td className="column-description" data-label="Description">{column.description ?? <span className="muted">No description.</span>}</td>
+                <td data-label="Constraints">
                   <span className="constraints">
                     {column.required && <span className="pill">required</span>}
                     {column.unique && <span className="pill">unique</span>}
                     {!column.required && !column.unique && <span className="muted">nullable</span>}
                   </span>
                 </td>
-                <td>
+                <td data-label="Allowed values">
                   {column.allowed_values && column.allowed_values.length > 0 ? (
                     <span className="allowed">
                       {column.allowed_values.map((v) => (
@@ -89,7 +90,7 @@ export function ColumnsTable({ columns, uniqueKey, caption, masks }: { columns: 
                     <span className="muted">any</span>
                   )}
                 </td>
-                <td>
+                <td data-label="Classification">
                   <Classification column={column} />
                 </td>
               </tr>
@@ -97,6 +98,6 @@ export function ColumnsTable({ columns, uniqueKey, caption, masks }: { columns: 
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

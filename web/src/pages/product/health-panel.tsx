@@ -5,6 +5,8 @@ import { Link, paths } from '../../router.js';
 import { formatAgo, formatDateTime } from '../../ui/format.js';
 import { HealthBadge, OutcomeBadge } from '../../ui/health.js';
 import { checkCounts, formatValue, nodeLabel, plural, problemChecks, troubledNodes } from './derive.js';
+import { nodeLabel as uiNodeLabel } from '../../ui/node-id.js';
+import { RichText } from '../../ui/rich-text.js';
 
 /** Problems listed on the first screen; the Checks tab has them all. */
 const SHOWN_PROBLEMS = 4;
@@ -35,7 +37,7 @@ export function HealthPanel({ product, onShowChecks }: { product: ProductDetail;
         <ul className="problems">
           {shown.map(({ node, check }) => (
             <li key={`${node.node}\n${check.name}`}>
-              <OutcomeBadge outcome={check.latest?.outcome ?? 'not run'} /> <code>{check.text}</code> on {node.kind} <code>{node.name}</code>
+              <OutcomeBadge outcome={check.latest?.outcome ?? 'not run'} /> <code>{check.text}</code> on {node.kind} <code>{uiNodeLabel({ kind: node.kind, id: node.node, name: node.name })}</code>
               {check.latest && (
                 <span className="problem-detail">
                   value {formatValue(check.latest.value)}
@@ -54,13 +56,19 @@ export function HealthPanel({ product, onShowChecks }: { product: ProductDetail;
                   in <Link to={paths.run(node.runId)}>run #{node.runId}</Link>
                 </>
               )}
-              {node.error && <span className="problem-detail">{node.error.message}</span>}
+              {node.error && (
+                <span className="problem-detail">
+                  <RichText text={node.error.message} />
+                </span>
+              )}
             </li>
           ))}
           {breaches.map((port) => (
             <li key={port.id}>
               <span className="outcome outcome-warning">SLA</span> <code>{port.id}</code>
-              <span className="problem-detail">{port.sla?.reason ?? `older than ${port.sla?.sla ?? 'its SLA'}`}</span>
+              <span className="problem-detail">
+                <RichText text={port.sla?.reason ?? `older than ${port.sla?.sla ?? 'its SLA'}`} />
+              </span>
             </li>
           ))}
         </ul>

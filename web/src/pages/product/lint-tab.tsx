@@ -1,6 +1,8 @@
 /** What `tessera lint` finds in this product's files, with where to look. */
 import type { ReactNode } from 'react';
 import type { Diagnostic } from '../../api/types.js';
+import { RichText } from '../../ui/rich-text.js';
+import { ScrollRegion } from '../../ui/scroll-region.js';
 
 const severityOutcome: Record<string, string> = { error: 'failing', warning: 'warning' };
 
@@ -19,8 +21,8 @@ export function LintTab({ findings }: { findings: readonly Diagnostic[] }): Reac
           <code>tessera lint</code> finds nothing to improve in this product.
         </p>
       ) : (
-        <div className="table-scroll">
-          <table className="lint-table">
+        <ScrollRegion label="Lint findings">
+          <table className="lint-table stack">
             <thead>
               <tr>
                 <th scope="col">Severity</th>
@@ -32,24 +34,28 @@ export function LintTab({ findings }: { findings: readonly Diagnostic[] }): Reac
             <tbody>
               {findings.map((d, i) => (
                 <tr key={i}>
-                  <td>
+                  <td data-label="Severity">
                     <span className={`outcome outcome-${severityOutcome[d.severity] ?? 'unknown'}`}>{d.severity}</span>
                   </td>
-                  <td>
+                  <td data-label="Code">
                     <code>{d.code}</code>
                   </td>
-                  <td>
-                    {d.message}
-                    {d.hint && <div className="muted">{d.hint}</div>}
+                  <td data-label="Finding">
+                    <RichText text={d.message} />
+                    {d.hint && (
+                      <div className="muted">
+                        <RichText text={d.hint} />
+                      </div>
+                    )}
                   </td>
-                  <td>
+                  <td data-label="Where">
                     <code>{location(d)}</code>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </>
   );

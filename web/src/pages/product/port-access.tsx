@@ -243,7 +243,9 @@ export function PortAccessPanel({ portId, access, onChanged }: { portId: string;
   const canAsk = me?.admin !== true && (!access.canRead || readsMasked);
   return (
     <section className="port-access" aria-labelledby={headingId} data-can-read={access.canRead} data-relation={access.relation}>
-      <h4 id={headingId}>Your access</h4>
+      <h4 id={headingId}>
+        Your access<span className="visually-hidden"> to {portId}</span>
+      </h4>
       {access.canRead ? (
         <p className="port-access-state">
           <span className="access-yes">

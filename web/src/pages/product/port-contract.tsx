@@ -1,8 +1,10 @@
 /** One port: its terms (access, SLA, schedule, key), its columns and its published versions. */
 import type { ReactNode } from 'react';
-import type { NodeResult, Port, PortAccess } from '../../api/types.js';
+import type { NodeResult, Port, PortAccess, PortVersion } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
+import { humanizeCron } from '../../ui/cron.js';
 import { formatAgo, formatCount, formatDateTime } from '../../ui/format.js';
+import { RichText } from '../../ui/rich-text.js';
 import { ColumnsTable } from './columns-table.js';
 import { PortAccessPanel } from './port-access.js';
 
@@ -22,7 +24,7 @@ function Deprecation({ port }: { port: Port }): ReactNode {
       {deprecation.replaced_by && (
         <>
           {' '}
-          Move to <code>{deprecation.replaced_by}</code>.
+          Move to <RichText text={`\`${deprecation.replaced_by}\``} />.
         </>
       )}
       {deprecation.reason && <p>{deprecation.reason}</p>}
@@ -49,8 +51,54 @@ function NotPublished({ port, latest }: { port: Port; latest: NodeResult | undef
         {latest.runId === undefined ? 'The latest run' : <Link to={paths.run(latest.runId)}>Run #{latest.runId}</Link>} did not publish this port.
       </strong>{' '}
       {port.current ? `Consumers still read version ${port.current.version}.` : 'Nothing is published yet.'}
-      {message && <p>{message}</p>}
+      {message && (
+        <p>
+          <RichText text={message} />
+        </p>
+      )}
     </div>
+  );
+}
+
+/** A change's text with its column's name as code: `column customer_id removed` → column `customer_id` removed. */
+function changeText(change: string): string {
+  return change.replace(/^column (\S+?)(:?) /, 'column `$1`$2 ');
+}
+
+/** "v3 breaks v2's contract: column `x` removed — read by …": what a version's publish broke for readers. */
+function BreakingNote({ version, breaking }: { version: number; breaking: NonNullable<PortVersion['breaking']> }): ReactNode {
+  return (
+    <p className="version-breaking" title={breaking.message}>
+      <span aria-hidden="true">▲ </span>
+      <strong>
+        v{version} breaks v{breaking.previous}&apos;s contract:
+      </strong>{' '}
+      <RichText text={breaking.changes.map(changeText).join('; ')} />
+      {breaking.readers.length > 0 ? (
+        <>
+          {' '}
+          — read by{' '}
+          {breaking.readers.map((reader, i) => {
+            const product = /^([^\s.]+\.[^\s.]+)( .*)?$/.exec(reader);
+            return (
+              <span key={reader}>
+                {i > 0 && ', '}
+                {product?.[1] ? (
+                  <>
+                    <Link to={paths.product(product[1])}>{product[1]}</Link>
+                    {product[2] ?? ''}
+                  </>
+                ) : (
+                  reader
+                )}
+              </span>
+            );
+          })}
+        </>
+      ) : (
+        ' — no product in the mesh reads it.'
+      )}
+    </p>
   );
 }
 
@@ -98,7 +146,23 @@ export function PortContract({
             port.sla?.sla && <span className="muted"> · met</span>
           )}
         </Fact>
-        <Fact term="Schedule">{port.schedule ? <code>{port.schedule}</code> : <span className="muted">on demand</span>}</Fact>
+        <Fact term="Schedule">
+          {port.schedule ? (
+            <>
+              {humanizeCron(port.schedule)}
+              {humanizeCron(port.schedule) !== port.schedule && (
+                <>
+                  {' '}
+                  <code className="muted" title="As written in product.yaml (cron, UTC)">
+                    {port.schedule}
+                  </code>
+                </>
+              )}
+            </>
+          ) : (
+            <span className="muted">on demand</span>
+          )}
+        </Fact>
         <Fact term="Unique key">{port.uniqueKey?.length ? <code>{port.uniqueKey.join(', ')}</code> : <span className="muted">none</span>}</Fact>
         <Fact term="Serving">
           {current ? (
@@ -143,9 +207,9 @@ export function PortContract({
               <th scope="col">Run</th>
             </tr>
           </thead>
-          <tbody>
-            {port.versions.map((v) => (
-              <tr key={v.version} className={v.current ? 'is-current' : undefined}>
+          {port.versions.map((v) => (
+            <tbody key={v.version} className={v.breaking ? 'has-breaking' : undefined} data-version={v.version}>
+              <tr className={v.current ? 'is-current' : undefined}>
                 <td>
                   v{v.version}
                   {v.current && <span className="pill pill-current">serving</span>}
@@ -156,8 +220,15 @@ export function PortContract({
                 </td>
                 <td>{v.runId !== undefined ? <Link to={paths.run(v.runId)}>#{v.runId}</Link> : '–'}</td>
               </tr>
-            ))}
-          </tbody>
+              {v.breaking && (
+                <tr className="version-breaking-row">
+                  <td colSpan={4}>
+                    <BreakingNote version={v.version} breaking={v.breaking} />
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          ))}
         </table>
       )}
     </section>

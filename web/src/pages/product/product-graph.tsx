@@ -12,6 +12,7 @@ import { navigate, paths } from '../../router.js';
 import { healthLabel, outcomeHealth } from '../../ui/health.js';
 import { isFailing, latestNodeResults } from './derive.js';
 import { layout, NODE_HEIGHT, NODE_WIDTH } from './graph-layout.js';
+import { nodeLabel } from '../../ui/node-id.js';
 
 interface NodeGraph {
   product: string;
@@ -85,10 +86,10 @@ export function ProductGraph({ product }: { product: ProductDetail }): ReactNode
         id: n.id,
         type: 'dag',
         position: positions?.at.get(n.id) ?? { x: 0, y: 0 },
-        data: { kind: n.kind, name: n.name, product: n.product, external: n.external === true, health: health.get(n.id) ?? 'unknown' },
+        data: { kind: n.kind, name: nodeLabel(n), product: n.product, external: n.external === true, health: health.get(n.id) ?? 'unknown' },
         draggable: false,
         connectable: false,
-        ariaLabel: `${n.kind} ${n.name}${n.external ? ` of ${n.product}` : ''}`,
+        ariaLabel: `${n.kind} ${nodeLabel(n)}${n.external ? ` of ${n.product}` : ''}`,
       })),
     [laidOut, positions, health],
   );
@@ -104,6 +105,7 @@ export function ProductGraph({ product }: { product: ProductDetail }): ReactNode
   );
 
   const names = new Map(graph.nodes.map((n) => [n.id, n]));
+  const labelOf = (n: (typeof graph.nodes)[number] | undefined): string | undefined => (n ? nodeLabel(n) : undefined);
   // As tall as the layout needs (within reason), so that a small graph is not a speck in a big box.
   const layers = positions ? Math.max(...[...positions.at.values()].map((p) => p.y), 0) + NODE_HEIGHT : 0;
   const height = Math.min(Math.max(layers + 80, 240), 600);
@@ -143,10 +145,10 @@ export function ProductGraph({ product }: { product: ProductDetail }): ReactNode
         <summary>The graph as a list</summary>
         <ul>
           {graph.nodes.map((node) => {
-            const inputs = graph.edges.filter((e) => e.to === node.id).map((e) => names.get(e.from)?.name ?? e.from);
+            const inputs = graph.edges.filter((e) => e.to === node.id).map((e) => labelOf(names.get(e.from)) ?? e.from);
             return (
               <li key={node.id}>
-                {node.kind} <code>{node.name}</code>
+                {node.kind} <code>{nodeLabel(node)}</code>
                 {node.external && <span className="muted"> (of {node.product})</span>}
                 {inputs.length > 0 && <span className="muted"> ← {inputs.join(', ')}</span>}
               </li>

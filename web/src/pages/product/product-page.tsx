@@ -22,6 +22,7 @@ import { RunsTab } from './runs-tab.js';
 import { TabList, TabPanel, useHashTab, type TabSpec } from './tabs.js';
 import { UsagePanel } from './usage-panel.js';
 import './product.css';
+import { ProductIncidents } from '../incidents/index.js';
 
 const ProductGraph = lazy(() => import('./product-graph.js').then((m) => ({ default: m.ProductGraph })));
 
@@ -114,6 +115,7 @@ function ProductView({ product }: { product: ProductDetail }): ReactNode {
           {product.sunset && <> Sunset on {product.sunset}.</>} Plan to move off it.
         </div>
       )}
+      <ProductIncidents product={product.id} />
       <div className="product-about">
         {product.description ? <p className="product-lead">{product.description}</p> : <p className="muted">No description.</p>}
         {product.purpose && (

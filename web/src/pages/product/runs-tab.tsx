@@ -5,6 +5,8 @@ import { Link, paths } from '../../router.js';
 import { formatCount, formatDateTime, formatDuration } from '../../ui/format.js';
 import { OutcomeBadge } from '../../ui/health.js';
 import { nodeLabel } from './derive.js';
+import { RichText } from '../../ui/rich-text.js';
+import { ScrollRegion } from '../../ui/scroll-region.js';
 
 function byRun(results: readonly NodeResult[]): [number | undefined, NodeResult[]][] {
   const groups = new Map<number | undefined, NodeResult[]>();
@@ -34,7 +36,7 @@ export function RunsTab({ product }: { product: ProductDetail }): ReactNode {
   return (
     <>
       <h2>Recent runs</h2>
-      <div className="panel table-scroll">
+      <ScrollRegion label={`Recent runs of ${product.id}`} className="panel">
         <table className="runs-table">
           <thead>
             <tr>
@@ -63,8 +65,16 @@ export function RunsTab({ product }: { product: ProductDetail }): ReactNode {
                     )}
                     <td>
                       <span className="muted">{result.kind}</span> <code>{shortLabel(result.nodeId, product.id)}</code>
-                      {error && <div className="run-error">{error}</div>}
-                      {result.warnings && result.warnings.length > 0 && <div className="run-warning">{result.warnings.join('; ')}</div>}
+                      {error && (
+                        <div className="run-error">
+                          <RichText text={error} />
+                        </div>
+                      )}
+                      {result.warnings && result.warnings.length > 0 && (
+                        <div className="run-warning">
+                          <RichText text={result.warnings.join('; ')} />
+                        </div>
+                      )}
                     </td>
                     <td>
                       <OutcomeBadge outcome={result.status} />
@@ -78,7 +88,7 @@ export function RunsTab({ product }: { product: ProductDetail }): ReactNode {
             </tbody>
           ))}
         </table>
-      </div>
+      </ScrollRegion>
     </>
   );
 }

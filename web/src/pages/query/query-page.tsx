@@ -19,8 +19,12 @@ const maskWord: Record<string, string> = { hash: 'hashed', mask: 'masked', remov
 
 type Answer = { phase: 'idle' } | { phase: 'running'; sql: string } | { phase: 'done'; sql: string; result: SqlResult; ms: number } | { phase: 'error'; sql: string; message: string; code?: string };
 
+const grouped = new Intl.NumberFormat('en', { maximumFractionDigits: 20 });
+
 function cell(value: unknown): ReactNode {
   if (value === null || value === undefined) return <span className="muted">NULL</span>;
+  // Large numbers with thousands separators (the raw value stays in the title, for copying).
+  if (typeof value === 'number' && Math.abs(value) >= 10_000) return <span title={String(value)}>{grouped.format(value)}</span>;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

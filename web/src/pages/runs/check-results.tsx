@@ -3,6 +3,10 @@ import { useState, type ReactNode } from 'react';
 import type { CheckValue, RunDetail } from '../../api/types.js';
 import { formatCount } from '../../ui/format.js';
 import { OutcomeBadge } from '../../ui/health.js';
+import { Link, paths } from '../../router.js';
+import { productOfNode } from '../../ui/node-id.js';
+import { RichText } from '../../ui/rich-text.js';
+import { ScrollRegion } from '../../ui/scroll-region.js';
 
 type CheckRow = RunDetail['checks'][number];
 
@@ -45,8 +49,8 @@ export function CheckResults({ checks }: { checks: RunDetail['checks'] }): React
               </span>
             ))}
           </p>
-          <div className="run-table-scroll">
-            <table className="run-checks">
+          <ScrollRegion label="Check results of this run" className="run-table-scroll">
+            <table className="run-checks stack">
               <thead>
                 <tr>
                   <th scope="col">Node</th>
@@ -65,7 +69,7 @@ export function CheckResults({ checks }: { checks: RunDetail['checks'] }): React
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           {shown.length < sorted.length && (
             <p>
               <button
@@ -89,12 +93,10 @@ function CheckLine({ check }: { check: CheckRow }): ReactNode {
   const problem = check.outcome in rank;
   return (
     <tr className={problem ? 'run-check-problem' : undefined} data-check={check.name} data-outcome={check.outcome}>
-      <td>
-        <code>
-          <Breakable text={check.nodeId} />
-        </code>
+      <td data-label="Node">
+        <NodeIdLink id={check.nodeId} />
       </td>
-      <td>
+      <td data-label="Check">
         {check.name}
         {check.text && check.text !== check.name && (
           <span className="run-check-text">
@@ -102,13 +104,15 @@ function CheckLine({ check }: { check: CheckRow }): ReactNode {
           </span>
         )}
       </td>
-      <td>
+      <td data-label="Outcome">
         <OutcomeBadge outcome={check.outcome} />
       </td>
-      <td className="num">{formatCheckValue(check.value)}</td>
-      <td>{check.threshold}</td>
-      <td>
-        {check.message}
+      <td className="num" data-label="Value">
+        {formatCheckValue(check.value)}
+      </td>
+      <td data-label="Threshold">{check.threshold}</td>
+      <td data-label="Message">
+        {check.message && <RichText text={check.message} />}
         {check.sample && check.sample.length > 0 && <Sample rows={check.sample} />}
         {check.sampleHidden && (
           <p className="run-sample-hidden">
@@ -118,6 +122,17 @@ function CheckLine({ check }: { check: CheckRow }): ReactNode {
       </td>
     </tr>
   );
+}
+
+/** A node id as a link to its product, which may wrap after its `:` and `.`, never inside a name. */
+function NodeIdLink({ id }: { id: string }): ReactNode {
+  const product = productOfNode(id);
+  const code = (
+    <code>
+      <Breakable text={id} />
+    </code>
+  );
+  return product ? <Link to={paths.product(product)}>{code}</Link> : code;
 }
 
 /** A node id that may wrap after its `:` and `.`, never inside a name. */
@@ -135,7 +150,7 @@ function Sample({ rows }: { rows: readonly Record<string, unknown>[] }): ReactNo
   return (
     <details className="run-sample">
       <summary>Sample of offending rows ({formatCount(rows.length)})</summary>
-      <div className="run-table-scroll">
+      <ScrollRegion label="Sample rows">
         <table>
           <thead>
             <tr>
@@ -158,7 +173,7 @@ function Sample({ rows }: { rows: readonly Record<string, unknown>[] }): ReactNo
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </details>
   );
 }

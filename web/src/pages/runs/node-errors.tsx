@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { NodeResult } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { errorPlace, nodeError } from './node-text.js';
+import { NodeLink, RichText } from '../../ui/rich-text.js';
 
 export function NodeErrors({ nodes }: { nodes: readonly NodeResult[] }): ReactNode {
   const failed = nodes.filter((node) => node.status === 'failed');
@@ -20,16 +21,20 @@ export function NodeErrors({ nodes }: { nodes: readonly NodeResult[] }): ReactNo
           return (
             <li key={node.nodeId}>
               <p className="run-error-node">
-                <code>{node.nodeId}</code> in <Link to={paths.product(node.product)}>{node.product}</Link>
+                <NodeLink id={node.nodeId} /> in <Link to={paths.product(node.product)}>{node.product}</Link>
                 {error?.code && <span className="pill">{error.code}</span>}
               </p>
-              <p className="run-error-message">{error?.message ?? 'No error message was recorded.'}</p>
+              <p className="run-error-message">{error?.message ? <RichText text={error.message} /> : 'No error message was recorded.'}</p>
               {place && (
                 <p className="muted">
                   at <code>{place}</code>
                 </p>
               )}
-              {error?.hint && <p className="run-error-hint">{error.hint}</p>}
+              {error?.hint && (
+                <p className="run-error-hint">
+                  <RichText text={error.hint} />
+                </p>
+              )}
             </li>
           );
         })}

@@ -2,7 +2,7 @@
  * A run's nodes as a Gantt chart. It is a real <table> (node, status, start and
  * duration, duration) so that screen readers get the numbers; the bars are CSS boxes
  * placed in percent of the run's length. Big runs stay readable: filters, and only the
- * first rows until asked for all.
+ * first page of nodes (from the server) until asked for more.
  */
 import { useId, useState, type CSSProperties, type ReactNode } from 'react';
 import type { NodeResult, Run } from '../../api/types.js';
@@ -12,8 +12,13 @@ import { OutcomeBadge } from '../../ui/health.js';
 import { formatClock, nodeError, nodeHealth, shortName } from './node-text.js';
 import { buildTimeline, formatTick, groupByProduct, percent, type Timeline, type TimelineRow } from './timeline-model.js';
 
-/** Rows drawn before "Show all": enough for most runs, few enough to stay quick. */
-const ROW_LIMIT = 200;
+/** Loading the run's nodes beyond the first page (run-page.tsx). */
+export interface MoreNodes {
+  loading: boolean;
+  error?: string;
+  page: number;
+  load: (count: number) => void;
+}
 
 type StatusFilter = 'all' | 'failing' | 'warning' | 'skipped';
 
@@ -34,22 +39,19 @@ function matches(node: NodeResult, text: string, status: StatusFilter): boolean 
   return nodeHealth(node) === status;
 }
 
-export function RunTimeline({ run, nodes }: { run: Run; nodes: readonly NodeResult[] }): ReactNode {
+export function RunTimeline({ run, nodes, total: runTotal = nodes.length, more }: { run: Run; nodes: readonly NodeResult[]; total?: number; more?: MoreNodes }): ReactNode {
   const [text, setText] = useState('');
   const [status, setStatus] = useState<StatusFilter>('all');
   const [grouped, setGrouped] = useState(false);
-  const [showAll, setShowAll] = useState(false);
   const ids = useId();
+  const notLoaded = Math.max(0, runTotal - nodes.length);
   const timeline = buildTimeline(run, nodes);
   const needle = text.trim().toLowerCase();
   const started = timeline.started.filter((row) => matches(row.node, needle, status));
   const notStarted = timeline.notStarted.filter((node) => matches(node, needle, status));
   const total = started.length + notStarted.length;
-  const limit = showAll ? Number.POSITIVE_INFINITY : ROW_LIMIT;
-  const shownStarted = grouped ? capGroups(started, limit) : [{ product: undefined, rows: started.slice(0, limit) }];
-  const shownCount = shownStarted.reduce((n, g) => n + g.rows.length, 0);
-  const shownNotStarted = notStarted.slice(0, Math.max(0, limit - shownCount));
-  const hidden = total - shownCount - shownNotStarted.length;
+  const shownStarted = grouped ? groupByProduct(started) : [{ product: undefined, rows: started }];
+  const shownNotStarted = notStarted;
   const style = { '--tick': `${percent(timeline.tickStepMs, timeline.spanMs)}%` } as CSSProperties;
 
   return (
@@ -57,7 +59,7 @@ export function RunTimeline({ run, nodes }: { run: Run; nodes: readonly NodeResu
       <div className="gantt-heading">
         <h2 id={`${ids}-heading`}>Timeline</h2>
         <p className="muted">
-          {formatCount(nodes.length)} nodes over {formatDuration(timeline.spanMs)}, by start time
+          {formatCount(runTotal)} nodes over {formatDuration(timeline.spanMs)}, by start time
         </p>
       </div>
       {nodes.length === 0 ? (
@@ -85,6 +87,7 @@ export function RunTimeline({ run, nodes }: { run: Run; nodes: readonly NodeResu
             </label>
             <p className="muted gantt-count" role="status">
               {total === nodes.length ? `${formatCount(total)} nodes` : `${formatCount(total)} of ${formatCount(nodes.length)} nodes match`}
+              {notLoaded > 0 && ` (the first ${formatCount(nodes.length)} of ${formatCount(runTotal)} are loaded)`}
             </p>
           </div>
           <table className="gantt" style={style}>
@@ -132,36 +135,23 @@ export function RunTimeline({ run, nodes }: { run: Run; nodes: readonly NodeResu
             )}
           </table>
           {total === 0 && <p className="muted">No node matches these filters.</p>}
-          {hidden > 0 && (
-            <p className="gantt-more">
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  setShowAll(true);
-                }}
-              >
-                Show all {formatCount(total)} nodes
+          {more && notLoaded > 0 && (
+            <p className="gantt-more" aria-busy={more.loading}>
+              <button type="button" className="button" disabled={more.loading} onClick={() => { more.load(more.page); }}>
+                Show {formatCount(Math.min(more.page, notLoaded))} more nodes
               </button>{' '}
-              <span className="muted">{formatCount(hidden)} more not drawn yet</span>
+              <button type="button" className="button" disabled={more.loading} onClick={() => { more.load(notLoaded); }}>
+                Show all {formatCount(runTotal)} nodes
+              </button>{' '}
+              <span className="muted" role="status">
+                {more.loading ? 'Loading…' : more.error ? `Could not load more: ${more.error}` : `${formatCount(notLoaded)} more not loaded yet`}
+              </span>
             </p>
           )}
         </>
       )}
     </section>
   );
-}
-
-/** Groups of the rows (in group order) holding at most `limit` rows in all. */
-function capGroups(rows: readonly TimelineRow[], limit: number): { product: string; rows: readonly TimelineRow[] }[] {
-  const out: { product: string; rows: readonly TimelineRow[] }[] = [];
-  let left = limit;
-  for (const group of groupByProduct(rows)) {
-    if (left <= 0) break;
-    out.push({ product: group.product, rows: group.rows.slice(0, left) });
-    left -= group.rows.length;
-  }
-  return out;
 }
 
 function Axis({ timeline }: { timeline: Timeline }): ReactNode {

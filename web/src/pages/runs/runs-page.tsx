@@ -13,6 +13,7 @@ import { RunStatus } from './run-status.js';
 import { useJob } from './use-job.js';
 import { usePollWhile, useRefreshKey } from './use-refresh.js';
 import './runs.css';
+import { ScrollRegion } from '../../ui/scroll-region.js';
 
 const LIMIT = 50;
 
@@ -66,8 +67,8 @@ function RunsTable({ runs }: { runs: readonly Run[] }): ReactNode {
     );
   }
   return (
-    <div className="panel run-table-scroll">
-      <table className="runs-table">
+    <ScrollRegion label="Recent runs" className="panel run-table-scroll">
+      <table className="runs-table stack">
         <caption className="visually-hidden">Recent runs, newest first</caption>
         <thead>
           <tr>
@@ -104,29 +105,29 @@ function RunsTable({ runs }: { runs: readonly Run[] }): ReactNode {
                 <th scope="row">
                   <Link to={paths.run(run.id)}>#{run.id}</Link>
                 </th>
-                <td>
+                <td data-label="Kind">
                   <span className="pill">{run.kind}</span>
                 </td>
-                <td>
+                <td data-label="Status">
                   <RunStatus status={run.status} />
                 </td>
-                <td>{run.selector ? <code>{run.selector}</code> : <span className="muted">whole mesh</span>}</td>
-                <td>
+                <td data-label="Selector">{run.selector ? <code>{run.selector}</code> : <span className="muted">whole mesh</span>}</td>
+                <td data-label="Started">
                   <time dateTime={run.startedAt} title={formatDateTime(run.startedAt)}>
                     {formatAgo(run.startedAt)}
                   </time>
                 </td>
-                <td className="num">{took === undefined ? '–' : formatDuration(took)}</td>
-                <td className="num">{formatCount(run.built)}</td>
-                <td className="num">{formatCount(run.published)}</td>
-                <td className={run.failed > 0 ? 'num run-count-failing' : 'num'}>{formatCount(run.failed)}</td>
-                <td className="num">{formatCount(run.skipped)}</td>
-                <td className="num">{formatCount(run.rows)}</td>
+                <td className="num" data-label="Duration">{took === undefined ? '–' : formatDuration(took)}</td>
+                <td className="num" data-label="Built">{formatCount(run.built)}</td>
+                <td className="num" data-label="Published">{formatCount(run.published)}</td>
+                <td className={run.failed > 0 ? 'num run-count-failing' : 'num'} data-label="Failed">{formatCount(run.failed)}</td>
+                <td className="num" data-label="Skipped">{formatCount(run.skipped)}</td>
+                <td className="num" data-label="Rows">{formatCount(run.rows)}</td>
               </tr>
             );
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

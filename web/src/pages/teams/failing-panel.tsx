@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { Team } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { HealthBadge } from '../../ui/health.js';
+import { RichText } from '../../ui/rich-text.js';
 
 export function FailingPanel({ failing }: { failing: Team['failing'] }): ReactNode {
   const worst = failing.some((f) => f.health === 'failing') ? 'failing' : failing.length > 0 ? 'warning' : 'ok';
@@ -23,7 +24,9 @@ export function FailingPanel({ failing }: { failing: Team['failing'] }): ReactNo
               {item.reasons && item.reasons.length > 0 && (
                 <ul className="team-reasons">
                   {item.reasons.map((reason) => (
-                    <li key={reason}>{reason}</li>
+                    <li key={reason}>
+                      <RichText text={reason} />
+                    </li>
                   ))}
                 </ul>
               )}

@@ -7,6 +7,8 @@ import type { TeamChannel, TeamMember } from '../../api/types.js';
  * so only the host is shown (enough to tell Slack from a company endpoint).
  */
 export function channelPlace(channel: TeamChannel): string {
+  // Read from the environment (`url_env`): the server shows the variable's name.
+  if (channel.url?.startsWith('$')) return channel.url;
   if (channel.url) {
     try {
       return new URL(channel.url).host;

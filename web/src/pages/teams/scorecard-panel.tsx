@@ -41,9 +41,23 @@ export function ScorecardPanel({ scorecard }: { scorecard: TeamScore | undefined
             <GradeBadge grade={scorecard.grade} score={scorecard.score} size="large" />
             <p>
               Score <strong>{formatScore(scorecard.score)}</strong> of 100, grade <strong>{scorecard.grade}</strong>: the mean of its products' scores
-              (documentation, contracts, checks and lint findings).
+              (documentation, contracts, checks and lint findings), less 40 for each failing product and 10 for each with warnings; a team with a failing
+              product is graded C at best.
             </p>
           </div>
+          {scorecard.health && (
+            <p className={scorecard.health.failing > 0 ? 'team-health-cost team-health-failing' : 'team-health-cost'} data-failing={scorecard.health.failing}>
+              <strong>Health</strong>{' '}
+              {scorecard.health.failing + scorecard.health.warning === 0
+                ? 'every product is healthy or not run yet: no points lost.'
+                : `${[
+                    scorecard.health.failing > 0 ? `${formatCount(scorecard.health.failing)} failing` : '',
+                    scorecard.health.warning > 0 ? `${formatCount(scorecard.health.warning)} with warnings` : '',
+                  ]
+                    .filter(Boolean)
+                    .join(', ')}: −${formatCount(scorecard.health.penalty)} points over its products${scorecard.health.failing > 0 ? ', and the grade is C at best' : ''}.`}
+            </p>
+          )}
           <ul className="team-meters">
             {scorecard.documentation && (
               <Meter label="Documentation" part={scorecard.documentation.documented} whole={scorecard.documentation.documentable} detail="items described" />

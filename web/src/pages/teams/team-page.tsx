@@ -7,6 +7,7 @@ import { HealthBadge } from '../../ui/health.js';
 import { WhenLoaded } from '../../ui/loading.js';
 import { isNotFound, NotFoundState } from '../../ui/not-found-state.js';
 import { useTitle } from '../../ui/use-title.js';
+import { OpenIncidents } from '../incidents/index.js';
 import { FailingPanel } from './failing-panel.js';
 import { GradeBadge } from './grade.js';
 import { PeoplePanel } from './people-panel.js';
@@ -32,7 +33,7 @@ function TeamView({ team }: { team: Team }): ReactNode {
       <header className="page-header">
         <div>
           <nav aria-label="Breadcrumb" className="team-crumb">
-            <Link to={paths.teams()}>Teams</Link> <span aria-hidden="true">/</span>
+            <Link to={paths.teams()}>Teams</Link> <span aria-hidden="true">/</span> <span aria-current="page">{team.name}</span>
           </nav>
           <h1>{team.name}</h1>
           {team.description && <p className="subtitle">{team.description}</p>}
@@ -47,6 +48,7 @@ function TeamView({ team }: { team: Team }): ReactNode {
         </div>
         <GradeBadge grade={team.scorecard?.grade} score={team.scorecard?.score} size="large" />
       </header>
+      <OpenIncidents team={team.id} />
       <FailingPanel failing={team.failing} />
       <section className="panel" aria-labelledby="team-products-heading">
         <h2 id="team-products-heading">Products ({team.products.length})</h2>
