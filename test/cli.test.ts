@@ -112,7 +112,7 @@ describe('tessera lineage', () => {
     const json = await runCli(['lineage', 'commerce.orders', '--dir', mesh, '--json']);
     const lineage = JSON.parse(json.stdout) as { downstream: { product: string; ports: string[] }[]; ports: { port: string; readers: string[] }[] };
     expect(lineage.downstream).toEqual([{ product: 'finance.revenue', ports: ['commerce.orders'], depth: 1 }]);
-    expect(lineage.ports).toEqual([{ port: 'commerce.orders', version: 1, deprecated: false, readers: ['finance.revenue'] }]);
+    expect(lineage.ports).toEqual([{ port: 'commerce.orders', version: 1, deprecated: false, readers: ['finance.revenue'], checkedBy: [] }]);
   });
 
   it('suggests the product meant, with exit 2', async () => {

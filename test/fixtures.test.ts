@@ -43,6 +43,7 @@ const CODES = [
   'asset/reserved-name',
   'check/invalid',
   'check/unknown-port',
+  'check/cycle',
   'graph/cycle',
   'file/unreadable',
   'file/encoding',
@@ -228,6 +229,8 @@ const ERROR_CASES: readonly ErrorCase[] = [
   { fixture: 'asset-reserved-name', code: 'asset/reserved-name', file: `${ORDERS}/models/this.sql`, line: 1, column: 1, messageIncludes: 'previous result' },
   { fixture: 'check-invalid', code: 'check/invalid', file: `${ORDERS}/product.yaml`, line: 13, column: 9, messageIncludes: 'missing_count' },
   { fixture: 'check-unknown-port', code: 'check/unknown-port', file: `${ORDERS}/product.yaml`, line: 13, column: 9, messageIncludes: 'which is not a port' },
+  // Issue 12, item 3: a reference check that reads a port built from the checked one (ADR 0012).
+  { fixture: 'check-cycle', code: 'check/cycle', file: `${ORDERS}/product.yaml`, line: 25, column: 9, messageIncludes: 'which is built from commerce.orders' },
   { fixture: 'ref-unknown-domain', code: 'ref/unknown', file: `${REVENUE}/models/daily_revenue.sql`, line: 2, column: 6, messageIncludes: '`sales.orders`' },
   { fixture: 'ref-internal', code: 'ref/internal', file: `${REVENUE}/models/daily_revenue.sql`, line: 2, column: 6, messageIncludes: 'internal source of product commerce.orders' },
   {

@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FARM_MESH, writeFarm, writePrices } from './support/farm-mesh.js';
+import { FARM_MESH, slowTrialsSql, writeFarm, writePrices } from './support/farm-mesh.js';
 import { runCli } from './support/run-cli.js';
 import type { Row } from '../src/warehouse/index.js';
 
@@ -18,7 +18,7 @@ afterEach(() => {
 
 /** The farm, with a trials model slow enough (a few hundred ms) that a signal lands mid-run. */
 async function farm(overrides: Record<string, string> = {}): Promise<string> {
-  const f = writeFarm({ 'products/lab/trials/models/trials.sql': 'select range as trial from range(5) where (select count(*) from range(60000000) t(i) where i % 7 = 3) > 0\n', ...overrides });
+  const f = writeFarm({ 'products/lab/trials/models/trials.sql': slowTrialsSql(60_000_000), ...overrides });
   cleanups.push(f.cleanup);
   await writePrices(f.dir, [{ product: 'apples', price: 2.5, updatedAt: '2026-11-01 08:00:00' }]);
   return f.dir;

@@ -7,7 +7,7 @@
  * joins the history up again and records what it removed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FARM_MESH, writeFarm, writePrices } from './support/farm-mesh.js';
+import { ordersWithAllowedCities, writeFarm, writePrices } from './support/farm-mesh.js';
 import { runCli } from './support/run-cli.js';
 import type { RunSummary } from '../src/runner/index.js';
 import type { Row } from '../src/warehouse/index.js';
@@ -17,11 +17,10 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-const CITIES = '[Utrecht, Leiden, Delft]';
+const CITIES = ['Utrecht', 'Leiden', 'Delft'];
 
 async function farm(): Promise<ReturnType<typeof writeFarm>> {
-  const product = (FARM_MESH['products/sales/orders/product.yaml'] ?? '').replace('      - { name: city, type: VARCHAR }', `      - { name: city, type: VARCHAR, allowed_values: ${CITIES} }`);
-  const f = writeFarm({ 'products/sales/orders/product.yaml': product });
+  const f = writeFarm({ 'products/sales/orders/product.yaml': ordersWithAllowedCities(CITIES) });
   cleanups.push(f.cleanup);
   await writePrices(f.dir, [{ product: 'apples', price: 2.5, updatedAt: '2026-11-01 08:00:00' }]);
   return f;

@@ -85,6 +85,10 @@ class Compiler {
   private readonly assets = new Map<string, AssetIndex>();
   /** domain → lowercased port table → port node */
   private readonly ports = new Map<string, Map<string, PortNode>>();
+  /** `<from> <to>` → the reference checks of `to` that read port `from`. */
+  private readonly checkEdges = new Map<string, { from: string; to: string; checks: string[] }>();
+  /** Each reference check that reads another node's port, for the cycle check. */
+  private readonly referenceReads: { port: PortNode; node: MeshNode; check: Check }[] = [];
 
   constructor(
     private readonly mesh: Mesh,
@@ -98,6 +102,7 @@ class Compiler {
     for (const product of this.mesh.products) this.connectProduct(product);
     const order = this.orderAndCycles();
     for (const node of this.nodes.values()) for (const up of node.upstream) this.nodes.get(up)?.downstream.push(node.id);
+    this.checkReferenceCycles();
     const nodesOf = new Map<string, string[]>();
     for (const node of this.nodes.values()) {
       const list = nodesOf.get(node.product);
@@ -115,7 +120,8 @@ class Compiler {
         nodes: nodesOf.get(product.id) ?? [],
       });
     }
-    return { graph: { nodes: this.nodes, products, order }, diagnostics: this.diagnostics };
+    const checkEdges = [...this.checkEdges.values()].sort((a, b) => (a.to === b.to ? (a.from < b.from ? -1 : 1) : a.to < b.to ? -1 : 1));
+    return { graph: { nodes: this.nodes, products, order, checkEdges }, diagnostics: this.diagnostics };
   }
 
   private error(code: string, message: string, hint: string, location: SourcePosition | undefined): void {
@@ -317,6 +323,8 @@ class Compiler {
       (feature.inputs ?? []).forEach((input, j) => {
         const [domain = '', table = ''] = input.split('.');
         const port = this.ports.get(domain.toLowerCase())?.get(table.toLowerCase());
+        // A port of a product that did not load is reported there, once (issue 12, item 8).
+        if (!port && (this.mesh.unloadedPorts.includes(input.toLowerCase()) || this.mesh.unloadedDomains.some((d) => d.toLowerCase() === domain.toLowerCase()))) return;
         if (!port) {
           this.error(
             'feature/unknown-port',
@@ -410,10 +418,17 @@ class Compiler {
       if (target) {
         this.checkCheckColumns(node, check, target);
         this.checkDeprecatedReference(node, check, target);
+        if (target.id !== node.id) {
+          const key = `${target.id} ${node.id}`;
+          const edge = this.checkEdges.get(key);
+          if (edge) edge.checks.push(check.name);
+          else this.checkEdges.set(key, { from: target.id, to: node.id, checks: [check.name] });
+          this.referenceReads.push({ port: target, node, check });
+        }
         continue;
       }
       this.checkCheckColumns(node, check, undefined);
-      if (this.mesh.unloadedPorts.includes(`${domain}.${table}`.toLowerCase())) continue;
+      if (this.mesh.unloadedPorts.includes(`${domain}.${table}`.toLowerCase()) || this.mesh.unloadedDomains.some((d) => d.toLowerCase() === domain.toLowerCase())) continue;
       this.error(
         'check/unknown-port',
         `Check \`${check.name}\` of ${node.id.slice(node.id.indexOf(':') + 1)} reads \`${domain}.${table}\`, which is not a port.${didYouMean(`${domain}.${table}`, this.allPortNames())}`,
@@ -723,6 +738,45 @@ class Compiler {
       if (read) return { ...read.location };
     }
     return this.nodes.get(chain[0] ?? '')?.location;
+  }
+
+  /**
+   * A reference check must not read a port built from the node it checks: the port would
+   * wait for the check, and the check for the port. On a fresh warehouse neither could ever
+   * publish (the check has no version to compare with). ADR 0012.
+   */
+  private checkReferenceCycles(): void {
+    for (const { port, node, check } of this.referenceReads) {
+      const path = this.dataPath(node.id, port.id);
+      if (!path) continue;
+      const what = node.id.slice(node.id.indexOf(':') + 1);
+      this.error(
+        'check/cycle',
+        `Check \`${check.text}\` of ${node.kind} ${what} reads ${port.domain}.${port.table}, which is built from ${what} (${path.map((id) => id.replace(':', ' ')).join(' → ')}): the port would wait for the check and the check for the port, and neither could ever be published first.`,
+        `Put the check on the port downstream instead (${port.domain}.${port.table} can check its column against ${what}), or check against a port that does not read this one.`,
+        check.location,
+      );
+    }
+  }
+
+  /** The data path from `from` to `to` along downstream edges, if there is one. */
+  private dataPath(from: string, to: string): string[] | undefined {
+    const previous = new Map<string, string>([[from, from]]);
+    const queue = [from];
+    for (let head = 0; head < queue.length; head++) {
+      const id = queue[head] ?? '';
+      for (const next of this.nodes.get(id)?.downstream ?? []) {
+        if (previous.has(next)) continue;
+        previous.set(next, id);
+        if (next === to) {
+          const path = [to];
+          for (let at = id; at !== from; at = previous.get(at) ?? from) path.unshift(at);
+          return [from, ...path];
+        }
+        queue.push(next);
+      }
+    }
+    return undefined;
   }
 
   private orderAndCycles(): string[] {

@@ -68,12 +68,29 @@ export interface ProductSummary {
   readonly nodes: readonly string[];
 }
 
+/**
+ * A check edge: a node's reference checks (`reference(col) in <domain>.<port>(col)`) read
+ * port `from`. Not a data edge: it is not in `upstream`/`downstream` nor in `order`, so it
+ * never makes a cycle; a run audits `to` after `from` when both are in it and that makes no
+ * cycle (ADR 0012).
+ */
+export interface CheckEdge {
+  /** The port the checks read. */
+  readonly from: string;
+  /** The node whose checks read it. */
+  readonly to: string;
+  /** The checks, by name. */
+  readonly checks: readonly string[];
+}
+
 /** The compiled mesh: every node of every product, and the edges between them. */
 export interface MeshGraph {
   readonly nodes: ReadonlyMap<string, MeshNode>;
   readonly products: ReadonlyMap<string, ProductSummary>;
   /** Node ids in dependency order (upstream first); nodes on a cycle are left out. */
   readonly order: readonly string[];
+  /** Reference checks' reads, sorted by `to` then `from`; the compiler always sets it (absent: none). */
+  readonly checkEdges?: readonly CheckEdge[];
 }
 
 export function nodeId(kind: Exclude<NodeKind, 'port'>, product: string, name: string): string {

@@ -3,6 +3,7 @@ export {
   nodeId,
   portId,
   type FeatureNode,
+  type CheckEdge,
   type MeshGraph,
   type MeshNode,
   type ModelNode,
@@ -12,4 +13,4 @@ export {
   type SnapshotNode,
   type SourceNode,
 } from './graph.js';
-export { productEdges, productLineage, type ProductLineage, type ProductLink } from './lineage.js';
+export { productCheckEdges, productEdges, productLineage, type ProductCheckLink, type ProductLineage, type ProductLink } from './lineage.js';

@@ -64,7 +64,7 @@ const UNREADABLE = Symbol('unreadable');
  */
 function encodingDiagnostic(path: string, text: string): Diagnostic | undefined {
   const first = text.indexOf('\uFFFD');
-  if (first < 0) return undefined;
+  if (first < 0) return nulDiagnostic(path, text);
   const before = text.slice(0, first);
   const line = before.split('\n').length;
   const column = first - before.lastIndexOf('\n');
@@ -78,13 +78,33 @@ function encodingDiagnostic(path: string, text: string): Diagnostic | undefined 
   };
 }
 
+/**
+ * A NUL byte is valid UTF-8 but no text: the engine's parser stops at it, so a model would
+ * silently lose the SQL after it (and YAML refuses it with a puzzling message).
+ */
+function nulDiagnostic(path: string, text: string): Diagnostic | undefined {
+  const first = text.indexOf('\u0000');
+  if (first < 0) return undefined;
+  const before = text.slice(0, first);
+  const line = before.split('\n').length;
+  const column = first - before.lastIndexOf('\n');
+  return {
+    code: 'file/encoding',
+    severity: 'error',
+    message: `\`${path}\` holds a NUL byte (\\0) at line ${line}, column ${column}: it is not a text file, and the SQL or YAML after it would be lost.`,
+    hint: 'Remove the NUL byte (`tr -d \'\\000\'` does it for the whole file); save the file as plain UTF-8 text.',
+    location: { file: path, line, column },
+  };
+}
+
 /** The file's text, undefined when it does not exist, UNREADABLE (reported) when it cannot be read. */
 function readText(files: MeshFiles, path: string, diagnostics: Diagnostic[]): string | undefined | typeof UNREADABLE {
   try {
     const text = files.readText(path);
     const encoding = text === undefined ? undefined : encodingDiagnostic(path, text);
     if (encoding) diagnostics.push(encoding);
-    return text;
+    // Reported once above: read on as if the NUL were a space, so that the parsers do not report it again elsewhere.
+    return text?.includes('\u0000') ? text.replaceAll('\u0000', ' ') : text;
   } catch (error) {
     if (!(error instanceof FileReadError)) throw error;
     diagnostics.push(unreadableDiagnostic(error));
@@ -150,11 +170,21 @@ function loadModels(
       const sqlFile = sqlPaths.get(name) ?? `${dir}/models/${name}.sql`;
       const sql = readText(files, sqlFile, diagnostics);
       if (sql === UNREADABLE) return undefined;
-      if (sql === undefined) {
+      if (sql === undefined && declaration === undefined) {
+        // Listed in models/ but not there when read: a symbolic link to nothing.
         diagnostics.push({
-          ...missingFile(sqlFile, `SQL file of model \`${name}\``, `Create ${sqlFile} with the model's SELECT, or remove the model from product.yaml.`),
-          location: file?.locate(['models', declaration?.index ?? 0, declaration?.spec.sql !== undefined ? 'sql' : 'name']),
+          code: 'file/unreadable',
+          severity: 'error',
+          message: `\`${sqlFile}\` is a symbolic link to a file that does not exist.`,
+          hint: 'Point the link at the model\'s SQL file, or replace it with the file.',
+          location: { file: sqlFile, line: 1, column: 1 },
         });
+        return undefined;
+      }
+      if (sql === undefined) {
+        const missing = missingFile(sqlFile, `SQL file of model \`${name}\``, `Create ${sqlFile} with the model's SELECT, or remove the model from product.yaml.`);
+        const declaredAt = file?.locate(['models', declaration?.index ?? 0, declaration?.spec.sql !== undefined ? 'sql' : 'name']);
+        diagnostics.push({ ...missing, location: declaredAt ?? missing.location });
         return undefined;
       }
       return declaration ? { name, sqlFile, sql, spec: declaration.spec, specIndex: declaration.index } : { name, sqlFile, sql };

@@ -52,7 +52,15 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${literal(value)}`;
+}
+
+/** A value as written in YAML: JSON text, except that `.nan` and `.inf` are no JSON (JSON.stringify says `null`). */
+function literal(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
+  // JSON.stringify gives undefined for undefined and functions, whatever its type says.
+  const json = JSON.stringify(value) as string | undefined;
+  return json ?? 'nothing';
 }
 
 /** Fields a mapping schema requires, for the message about an empty file. */
@@ -142,7 +150,7 @@ export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, v
         diagnostics.push({
           code: 'spec/invalid-value',
           severity: 'error',
-          message: `${at} is ${JSON.stringify(actual)}, which is not allowed.${didYouMean(asText(actual), allowed)}`,
+          message: `${at} is ${literal(actual)}, which is not allowed.${didYouMean(asText(actual), allowed)}`,
           hint: `Use one of: ${allowed.join(', ')}.`,
           location: file.locate(path),
         });
@@ -160,7 +168,7 @@ export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, v
             message:
               actual === undefined
                 ? `Missing required field \`${discriminator}\` in ${describePath(path.slice(0, -1))}.`
-                : `${at} is ${JSON.stringify(actual)}, which is not allowed.${didYouMean(asText(actual), allowed)}`,
+                : `${at} is ${literal(actual)}, which is not allowed.${didYouMean(asText(actual), allowed)}`,
             hint: `Use one of: ${allowed.join(', ')}.`,
             location: file.locate(actual === undefined ? path.slice(0, -1) : path),
           });
@@ -199,7 +207,7 @@ export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, v
 }
 
 function asText(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined ? 'undefined' : JSON.stringify(value);
+  return typeof value === 'string' ? value : value === undefined ? '' : literal(value);
 }
 
 function article(word: string): string {

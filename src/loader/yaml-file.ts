@@ -1,5 +1,5 @@
 import jsYaml from 'js-yaml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourcePosition } from '../diagnostics/index.js';
 import type { SpecFile, SpecPath } from '../spec/index.js';
 
@@ -63,7 +63,30 @@ export function parseYaml(path: string, text: string): ParsedYaml {
     },
   };
   try {
-    return { value: jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path }), file, diagnostics: [] };
+    const value = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA, filename: path });
+    if (hasObjectKey(value)) {
+      // js-yaml turns a key that is a mapping (`{{ x }}` is one) into the text "[object Object]".
+      const { doc, lines } = parsed();
+      let offset = 0;
+      visit(doc, {
+        Pair(_key, pair) {
+          if (pair.key !== null && !isScalar(pair.key)) {
+            offset = (pair.key as Node).range?.[0] ?? 0;
+            return visit.BREAK;
+          }
+          return undefined;
+        },
+      });
+      const diagnostic: Diagnostic = {
+        code: 'yaml/syntax',
+        severity: 'error',
+        message: 'A key here is a mapping or a list, not text: YAML reads `{ … }` as a mapping (Jinja\'s `{{ … }}` is two of them).',
+        hint: 'Tessera\'s YAML has no templates: write the value itself, or quote the whole text, e.g. - "row_count > 0".',
+        location: position(lines, offset),
+      };
+      return { value: undefined, file, diagnostics: [diagnostic] };
+    }
+    return { value, file, diagnostics: [] };
   } catch (error) {
     if (!(error instanceof jsYaml.YAMLException)) throw error;
     const { doc, lines } = parsed();
@@ -76,12 +99,29 @@ export function parseYaml(path: string, text: string): ParsedYaml {
     });
     if (diagnostics.length === 0) {
       // The two parsers disagree (rare); trust the one that failed, with its own position.
-      const code = error.reason.includes('duplicated') ? 'DUPLICATE_KEY' : 'UNKNOWN';
-      diagnostics.push(syntaxDiagnostic(code, error.reason, { file: path, line: error.mark.line + 1, column: error.mark.column + 1 }));
+      const control = NON_PRINTABLE.exec(text);
+      if (error.reason.includes('non-printable') && control !== null) {
+        // js-yaml says where it noticed (the end of the file), not where the character is.
+        const code = (control[0].codePointAt(control[0].length - 1) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+        diagnostics.push({
+          code: 'yaml/syntax',
+          severity: 'error',
+          message: `A control character (U+${code}) is not allowed in YAML.`,
+          hint: 'Remove it: YAML files hold printable text only (tabs and line breaks are fine). An editor that shows invisible characters finds it.',
+          location: position(lines, control.index + control[0].length - 1),
+        });
+      } else {
+        const code = error.reason.includes('duplicated') ? 'DUPLICATE_KEY' : 'UNKNOWN';
+        const line = Math.min(error.mark.line + 1, text.split('\n').length);
+        diagnostics.push(syntaxDiagnostic(code, error.reason, { file: path, line, column: line === error.mark.line + 1 ? error.mark.column + 1 : 1 }));
+      }
     }
     return { value: undefined, file, diagnostics };
   }
 }
+
+/** What js-yaml refuses as non-printable (its own pattern): C0/C1 controls but tab and line breaks, lone surrogates. */
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
 /** What to do about the YAML mistakes people make most, by the `yaml` package's error code. */
 const SYNTAX_HINTS: Record<string, { message?: string; hint: string }> = {
@@ -104,10 +144,15 @@ function syntaxDiagnostic(code: string, message: string, location: SourcePositio
   return {
     code: code === 'DUPLICATE_KEY' ? 'yaml/duplicate-key' : 'yaml/syntax',
     severity: 'error',
-    message: known?.message ?? `YAML syntax error: ${message}`,
+    message: known?.message ?? `YAML syntax error: ${printable(message)}`,
     hint: known?.hint ?? 'Check indentation (spaces, not tabs), the colon and space after each key, and quotes around values with special characters.',
     location,
   };
+}
+
+/** The parser quotes the text it stumbled on: show control characters as escapes, never raw (an ESC would drive the terminal). */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -128,4 +173,14 @@ function unclosedQuote(text: string): { line: number; column: number } | undefin
 
 function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Whether js-yaml stringified a mapping used as a key somewhere in `value`. */
+function hasObjectKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasObjectKey);
+  if (typeof value !== 'object' || value === null) return false;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('[object Object]') || hasObjectKey(inner)) return true;
+  }
+  return false;
 }

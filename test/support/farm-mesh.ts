@@ -119,3 +119,13 @@ export async function writePrices(dir: string, rows: readonly { product: string;
     instance.closeSync();
   }
 }
+
+/** The farm's orders product with the allowed cities of `sales.customer_history` (the port serving a snapshot's history). */
+export function ordersWithAllowedCities(cities: readonly string[]): string {
+  return (FARM_MESH['products/sales/orders/product.yaml'] ?? '').replace('      - { name: city, type: VARCHAR }', `      - { name: city, type: VARCHAR, allowed_values: [${cities.join(', ')}] }`);
+}
+
+/** A trials model slow enough (a scan of `rows` generated rows) that a signal lands mid-run. */
+export function slowTrialsSql(rows: number): string {
+  return `select range as trial from range(5) where (select count(*) from range(${rows}) t(i) where i % 7 = 3) > 0\n`;
+}

@@ -19,8 +19,8 @@ export function registerGraph(program: Command, context: CommandContext): void {
       if (!opened) return;
       const format = options.json ? 'json' : options.format;
       if (options.level === 'product') {
-        const { productEdges } = await import('../../compiler/index.js');
-        const map = productMap(opened.graph, productEdges(opened.graph));
+        const { productCheckEdges, productEdges } = await import('../../compiler/index.js');
+        const map = productMap(opened.graph, productEdges(opened.graph), productCheckEdges(opened.graph));
         if (format === 'json') printJson(context.output, map);
         else if (format === 'dot') context.output.out(productMapToDot(map));
         else printProductMap(context.output, map);
@@ -53,11 +53,18 @@ export function graphToJson(graph: MeshGraph): unknown {
       downstream: n.downstream,
     }));
   const products = [...graph.products.values()].map((p) => ({ id: p.id, domain: p.domain, name: p.name, owner: p.owner, kind: p.kind }));
-  return { products, nodes };
+  // Reference checks read other ports: check edges, apart from the data edges (upstream/downstream).
+  const checkEdges = (graph.checkEdges ?? []).map((e) => ({ kind: 'check', from: e.from, to: e.to, checks: e.checks }));
+  return { products, nodes, checkEdges };
 }
 
 function printGraphText(output: Output, graph: MeshGraph): void {
   const position = new Map(graph.order.map((id, i) => [id, i]));
+  const checksRead = new Map<string, string[]>();
+  for (const edge of graph.checkEdges ?? []) {
+    const port = graph.nodes.get(edge.from);
+    checksRead.set(edge.to, [...(checksRead.get(edge.to) ?? []), port ? displayName(port) : edge.from]);
+  }
   const products = [...graph.products.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const product of products) {
     output.out(`${paint(output, 'bold', product.id)}  ${paint(output, 'dim', `${product.kind} · owner ${product.owner}`)}`);
@@ -73,7 +80,9 @@ function printGraphText(output: Output, graph: MeshGraph): void {
         return up ? (up.product === node.product && up.kind !== 'port' ? up.name : displayName(up)) : id;
       });
       const line = `  ${node.kind.padEnd(8)} ${shownName(node).padEnd(width)}`;
-      output.out(reads.length > 0 ? `${line}${paint(output, 'dim', `  ← ${reads.join(', ')}`)}` : line.trimEnd());
+      const checked = checksRead.get(node.id) ?? [];
+      const notes = [...(reads.length > 0 ? [`← ${reads.join(', ')}`] : []), ...(checked.length > 0 ? [`checks against ${checked.join(', ')}`] : [])];
+      output.out(notes.length > 0 ? `${line}${paint(output, 'dim', `  ${notes.join(' · ')}`)}` : line.trimEnd());
     }
     output.out('');
   }
@@ -83,23 +92,35 @@ function printGraphText(output: Output, graph: MeshGraph): void {
 interface ProductMap {
   products: { id: string; domain: string; kind: string; owner: string }[];
   edges: { from: string; to: string; ports: string[] }[];
+  /** Reference checks of `to` reading ports of `from`: check edges, which carry no data. */
+  checkEdges: { kind: 'check'; from: string; to: string; ports: string[]; checks: string[] }[];
 }
 
 /** The mesh as products and the ports that connect them: the map a data mesh is drawn as. */
-function productMap(graph: MeshGraph, edges: Map<string, Map<string, Set<string>>>): ProductMap {
+function productMap(
+  graph: MeshGraph,
+  edges: Map<string, Map<string, Set<string>>>,
+  checks: Map<string, Map<string, { ports: Set<string>; checks: Set<string> }>>,
+): ProductMap {
   const products = [...graph.products.values()]
     .map((p) => ({ id: p.id, domain: p.domain, kind: p.kind, owner: p.owner }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   const links: ProductMap['edges'] = [];
   for (const [from, targets] of edges) for (const [to, ports] of targets) links.push({ from, to, ports: [...ports].sort() });
   links.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
-  return { products, edges: links };
+  const checkLinks: ProductMap['checkEdges'] = [];
+  for (const [from, targets] of checks) {
+    for (const [to, link] of targets) checkLinks.push({ kind: 'check', from, to, ports: [...link.ports].sort(), checks: [...link.checks].sort() });
+  }
+  checkLinks.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
+  return { products, edges: links, checkEdges: checkLinks };
 }
 
 function printProductMap(output: Output, map: ProductMap): void {
   for (const product of map.products) {
     output.out(`${paint(output, 'bold', product.id)}  ${paint(output, 'dim', `${product.kind} · owner ${product.owner}`)}`);
     for (const edge of map.edges.filter((e) => e.from === product.id)) output.out(`  → ${edge.to}  ${paint(output, 'dim', `reads ${edge.ports.join(', ')}`)}`);
+    for (const edge of map.checkEdges.filter((e) => e.from === product.id)) output.out(`  ⇢ ${edge.to}  ${paint(output, 'dim', `checks against ${edge.ports.join(', ')}`)}`);
   }
   output.out(`\n${map.products.length} products, ${map.edges.length} links between them`);
 }
@@ -117,6 +138,7 @@ function productMapToDot(map: ProductMap): string {
     lines.push('  }');
   });
   for (const e of map.edges) lines.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(e.ports.join('\n'))}, fontsize=8];`);
+  for (const e of map.checkEdges) lines.push(`  ${quote(e.from)} -> ${quote(e.to)} [label=${quote(`check: ${e.ports.join('\n')}`)}, style=dashed, constraint=false, fontsize=8];`);
   lines.push('}');
   return lines.join('\n');
 }
@@ -152,6 +174,8 @@ export function graphToDot(graph: MeshGraph): string {
     lines.push('  }');
   }
   for (const node of graph.nodes.values()) for (const up of node.upstream) lines.push(`  ${quote(up)} -> ${quote(node.id)};`);
+  // Check edges: dashed, and left out of the ranking so that they never bend the data flow.
+  for (const edge of graph.checkEdges ?? []) lines.push(`  ${quote(edge.from)} -> ${quote(edge.to)} [style=dashed, label="check", constraint=false, fontsize=8];`);
   lines.push('}');
   return lines.join('\n');
 }

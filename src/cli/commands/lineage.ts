@@ -32,6 +32,8 @@ interface PortReaders {
   version: number;
   deprecated: boolean;
   readers: string[];
+  /** Nodes of other products whose reference checks read the port (check edges). */
+  checkedBy: string[];
 }
 
 /** Who reads each port of the product: products and features, so owners know whom a change reaches. */
@@ -41,13 +43,19 @@ function portReaders(graph: MeshGraph, product: string): PortReaders[] {
     .filter((n): n is PortNode => n?.kind === 'port')
     .map((port) => {
       const readers = new Set<string>();
+      const checkedBy = new Set<string>();
+      for (const edge of graph.checkEdges ?? []) {
+        if (edge.from !== port.id) continue;
+        const checker = graph.nodes.get(edge.to);
+        if (checker && checker.product !== product) checkedBy.add(checker.kind === 'port' ? `${checker.domain}.${checker.table}` : `${checker.product}.${checker.name}`);
+      }
       for (const id of port.downstream) {
         const reader = graph.nodes.get(id);
         if (!reader) continue;
         if (reader.kind === 'feature') readers.add(`${reader.product} (${reader.spec.type} ${reader.name})`);
         else if (reader.product !== product) readers.add(reader.product);
       }
-      return { port: `${port.domain}.${port.table}`, version: port.version, deprecated: port.spec.deprecated !== undefined, readers: [...readers].sort() };
+      return { port: `${port.domain}.${port.table}`, version: port.version, deprecated: port.spec.deprecated !== undefined, readers: [...readers].sort(), checkedBy: [...checkedBy].sort() };
     });
 }
 
@@ -65,11 +73,17 @@ function printLineage(output: Output, graph: MeshGraph, lineage: ProductLineage,
   };
   section('Upstream (this product reads):', lineage.upstream, 'via');
   section('Downstream (read by):', lineage.downstream, 'reads');
+  if (lineage.checks.reads.length + lineage.checks.readBy.length > 0) {
+    output.out('\nReference checks (check edges: no data flows, a run audits after the port read):');
+    for (const link of lineage.checks.reads) output.out(`  checks against ${link.product}  ${paint(output, 'dim', `${link.ports.join(', ')} · ${link.checks.join('; ')}`)}`);
+    for (const link of lineage.checks.readBy) output.out(`  checked by ${link.product}  ${paint(output, 'dim', `${link.ports.join(', ')} · ${link.checks.join('; ')}`)}`);
+  }
   output.out('\nPorts and their readers:');
   if (ports.length === 0) output.out(paint(output, 'dim', '  (no ports)'));
   for (const port of ports) {
     const label = `${port.port}${port.deprecated ? ' (deprecated)' : ''}`;
-    output.out(`  ${label}  ${paint(output, 'dim', port.readers.length > 0 ? `← ${port.readers.join(', ')}` : 'no readers in the mesh')}`);
+    const checked = port.checkedBy.length > 0 ? ` · checked by ${port.checkedBy.join(', ')}` : '';
+    output.out(`  ${label}  ${paint(output, 'dim', `${port.readers.length > 0 ? `← ${port.readers.join(', ')}` : 'no readers in the mesh'}${checked}`)}`);
   }
   if (lineage.features.length > 0) {
     output.out('\nFeatures fed by this product:');

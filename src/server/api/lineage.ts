@@ -1,6 +1,6 @@
 /** `GET /api/lineage` (products and the ports between them) and a product's node-level lineage. */
 import type { FastifyInstance } from 'fastify';
-import type { MeshNode } from '../../compiler/index.js';
+import { productCheckEdges, type MeshNode } from '../../compiler/index.js';
 import type { ServerContext } from '../context.js';
 import { catalogFor } from './catalog.js';
 import { findProduct } from './products.js';
@@ -21,7 +21,8 @@ export function registerLineage(app: FastifyInstance, ctx: ServerContext, reader
         owner: entry.owner.id,
         health: cards.get(entry.id)?.health ?? 'unknown',
       })),
-      edges: catalog.edges,
+      // Reference checks across products: check edges (no data flows), after the data edges.
+      edges: [...catalog.edges, ...checkEdgesBetweenProducts(catalog.graph)],
     };
   });
 
@@ -41,7 +42,9 @@ export function registerLineage(app: FastifyInstance, ctx: ServerContext, reader
       const entry = findProduct(catalog, request.params.id);
       if (request.query.level === 'product') {
         // The product with the products it reads from and the ones that read from it, one step each way.
-        const edges = catalog.edges.filter((e) => e.from === entry.id || e.to === entry.id);
+        const edges: { from: string; to: string; kind?: 'check'; checks?: readonly string[] }[] = [...catalog.edges, ...checkEdgesBetweenProducts(catalog.graph)].filter(
+          (e) => e.from === entry.id || e.to === entry.id,
+        );
         const ids = [entry.id, ...new Set(edges.map((e) => (e.from === entry.id ? e.to : e.from)))];
         return {
           product: entry.id,
@@ -49,12 +52,12 @@ export function registerLineage(app: FastifyInstance, ctx: ServerContext, reader
             const other = catalog.products.get(id);
             return { id, kind: 'product', name: other?.product.spec.name ?? id, product: id, external: id !== entry.id };
           }),
-          edges: edges.map((e) => ({ from: e.from, to: e.to })),
+          edges: edges.map((e) => ({ from: e.from, to: e.to, ...(e.kind ? { kind: e.kind, checks: e.checks } : {}) })),
         };
       }
       const inside = new Set(entry.nodes.map((n) => n.id));
       const nodes = new Map<string, MeshNode & { external?: boolean }>();
-      const edges: { from: string; to: string }[] = [];
+      const edges: { from: string; to: string; kind?: 'check'; checks?: readonly string[] }[] = [];
       for (const node of entry.nodes) nodes.set(node.id, node);
       for (const node of entry.nodes) {
         for (const up of node.upstream) {
@@ -69,6 +72,15 @@ export function registerLineage(app: FastifyInstance, ctx: ServerContext, reader
           if (other) nodes.set(down, other);
         }
       }
+      // Reference checks of the product's nodes, and of other products' nodes on its ports.
+      for (const edge of catalog.graph.checkEdges ?? []) {
+        if (!inside.has(edge.from) && !inside.has(edge.to)) continue;
+        edges.push({ from: edge.from, to: edge.to, kind: 'check', checks: edge.checks });
+        for (const id of [edge.from, edge.to]) {
+          const other = catalog.graph.nodes.get(id);
+          if (other && !inside.has(id)) nodes.set(id, other);
+        }
+      }
       return {
         product: entry.id,
         nodes: [...nodes.values()].map((n) => ({ id: n.id, kind: n.kind, name: n.name, product: n.product, external: !inside.has(n.id) })),
@@ -76,4 +88,13 @@ export function registerLineage(app: FastifyInstance, ctx: ServerContext, reader
       };
     },
   );
+}
+
+/** Product-level check edges: reference checks of `to` that read ports of `from`. */
+function checkEdgesBetweenProducts(graph: Parameters<typeof productCheckEdges>[0]): { from: string; to: string; ports: string[]; kind: 'check'; checks: string[] }[] {
+  const edges: { from: string; to: string; ports: string[]; kind: 'check'; checks: string[] }[] = [];
+  for (const [from, targets] of productCheckEdges(graph)) {
+    for (const [to, link] of targets) edges.push({ from, to, ports: [...link.ports].sort(), kind: 'check', checks: [...link.checks].sort() });
+  }
+  return edges.sort((a, b) => (a.from === b.from ? (a.to < b.to ? -1 : 1) : a.from < b.from ? -1 : 1));
 }
