@@ -4,12 +4,12 @@
  * binary, in a child process) must not submit anything there: it says why and runs
  * A here, locally; B's server sees no job and B's warehouse no run.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server/index.js';
 import { writeFarm, writePrices } from './support/farm-mesh.js';
+import { runChild as cli } from './support/run-child.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -23,18 +23,6 @@ async function farm(name: string): Promise<string> {
   return f.dir;
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/tessera.js', ...args], { cwd: process.cwd() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => {
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Mesh B served in this process; its runs are counted through its own state store. */
 async function serveB(): Promise<RunningServer> {

@@ -3,13 +3,13 @@
  * runs submitted from another process (the real CLI binary), mesh reloads on a
  * broken edit, schedules caught up once, and a graceful shutdown.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openMesh } from '../src/workspace/index.js';
 import { missedSince, productSchedules, startServer, upstreamProducts, type RunningServer } from '../src/server/index.js';
 import { writeFarm, writePrices } from './support/farm-mesh.js';
+import { runChild as cli } from './support/run-child.js';
 
 /** Headers that authenticate as the server's admin. */
 function admin(server: RunningServer): Record<string, string> {
@@ -34,18 +34,6 @@ async function serve(dir: string, schedule = false): Promise<RunningServer> {
   return server;
 }
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['bin/tessera.js', ...args], { cwd: process.cwd() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => {
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 async function until(condition: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
