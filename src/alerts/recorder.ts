@@ -11,6 +11,10 @@ import {
   openNodes,
   planIncidents,
   planMessages,
+  openFor,
+  planRepeats,
+  policies,
+  routeMessage,
   scheduleMissed,
   sunsetNotices,
   DEFAULT_REOPEN_WINDOW_MS,
@@ -31,6 +35,8 @@ export interface RecordOutcome {
   readonly repeated: number;
   readonly resolved: number;
   readonly attached: number;
+  /** Incidents notified again because they stayed open past their policy's `repeat`. */
+  readonly repeatedNotices?: number;
   /** Outbox rows written (one per message per channel). */
   readonly queued: number;
   /** Channels left out, with why (not configured, secret in the repository). */
@@ -79,6 +85,21 @@ export class AlertRecorder {
     return this.record(mesh, graph, { events: [event], passed: [], attachments: [] }, `schedule:${product}:${at.toISOString().slice(0, 16)}`, at);
   }
 
+  /** Incidents left open (not acknowledged) past their policy's `repeat` since their team last heard: told again, saying how long they have been open. */
+  async recordRepeats(mesh: Mesh, at = new Date()): Promise<RecordOutcome> {
+    return this.store.transaction(async (tx) => {
+      const open = await tx.incidents({ status: ['open'] });
+      const { messages, due } = planRepeats({ incidents: open, policyOf: policies(mesh), at, mesh: mesh.spec.name });
+      const iso = at.toISOString();
+      for (const incident of due) {
+        await tx.updateIncident(incident.id, { notifiedAt: iso });
+        await tx.addEntry({ incidentId: incident.id, at: iso, kind: 'repeated', detail: `Still open after ${openForText(at, incident.openedAt)}, not acknowledged: notified again.` });
+      }
+      const { queued, skipped } = await this.enqueue(tx, mesh, messages, at);
+      return { opened: 0, reopened: 0, repeated: 0, resolved: 0, attached: 0, repeatedNotices: due.length, queued, skipped };
+    });
+  }
+
   async record(mesh: Mesh, graph: MeshGraph, observations: Observations, group: string, at = new Date(), lastPublished?: ReadonlyMap<string, string>): Promise<RecordOutcome> {
     return this.store.transaction(async (tx) => {
       // Only the incidents this recording can touch: its events' and passes' fingerprints, and the nodes it resolves or attaches to.
@@ -97,7 +118,7 @@ export class AlertRecorder {
       const byId = new Map(known.map((k) => [k.id, k]));
       for (const { id, event } of plan.reopened) {
         ids.set(fingerprintOf(event), id);
-        await tx.updateIncident(id, { status: 'open', message: event.message, lastSeenAt: iso, ...(event.runId === undefined ? {} : { runId: event.runId }), reopened: (byId.get(id)?.reopened ?? 0) + 1, occurrences: (byId.get(id)?.occurrences ?? 0) + 1, resolvedAt: undefined });
+        await tx.updateIncident(id, { status: 'open', message: event.message, lastSeenAt: iso, notifiedAt: iso, ...(event.runId === undefined ? {} : { runId: event.runId }), reopened: (byId.get(id)?.reopened ?? 0) + 1, occurrences: (byId.get(id)?.occurrences ?? 0) + 1, resolvedAt: undefined });
         await tx.addEntry({ incidentId: id, at: iso, kind: 'reopened', detail: `Regressed within the reopen window: ${event.message}` });
       }
       for (const { id, event } of plan.repeated) {
@@ -199,29 +220,50 @@ export class AlertRecorder {
     });
   }
 
-  /** Messages → outbox rows, one per message per usable channel of its team; unusable channels are noted on the incidents. */
+  /**
+   * Messages → outbox rows, one per message per usable channel of its team, under the
+   * routing policies (severities to channels, quiet hours, muted ports); unusable
+   * channels, muted items and held items are noted on the incidents.
+   */
   private async enqueue(tx: IncidentTx, mesh: Mesh, messages: readonly Message[], at: Date): Promise<{ queued: number; skipped: string[] }> {
     const rows: NewOutbox[] = [];
     const skipped: string[] = [];
     const iso = at.toISOString();
+    const policyOf = policies(mesh);
+    // Due at once (never later than now, also when the event is dated ahead, as in a test of the timer).
+    const now = new Date(Math.min(at.getTime(), Date.now()));
     for (const message of messages) {
       const team = mesh.teams.find((t) => t.id === message.team);
-      const incidentIds = [...new Set([...message.items.map((i) => i.incident), ...message.impacts.map((i) => i.incident)].filter((i): i is number => i !== undefined))];
-      for (const spec of team?.channels ?? []) {
-        const channel = channelRef(spec);
+      const channels = (team?.channels ?? []).map(channelRef);
+      const routing = routeMessage(message, channels, policyOf, at);
+      for (const ref of routing.muted) {
+        if (typeof ref === 'number') await tx.addEntry({ incidentId: ref, at: iso, kind: 'muted', detail: `${message.kind} message to ${message.team} not sent: muted (its port is in its product's alerts.mute)` });
+      }
+      for (const { incident, until } of routing.held) {
+        if (typeof incident === 'number') await tx.addEntry({ incidentId: incident, at: iso, kind: 'held', detail: `${message.kind} message to ${message.team} held until ${until.toISOString()} (quiet hours)` });
+      }
+      for (const route of routing.routes) {
+        const channel = channels[route.channel] ?? {};
+        const part = route.message;
+        const incidentIds = [...new Set([...part.items.map((i) => i.incident), ...part.impacts.map((i) => i.incident)].filter((i): i is number => i !== undefined))];
         const problem = channelProblem(channel, this.options.env);
         if (problem) {
           skipped.push(`${message.team} ${channel['type'] ?? ''} ${channelPlace(channel)}: ${problem}`);
           for (const incidentId of incidentIds) await tx.addEntry({ incidentId, at: iso, kind: 'skipped-channel', detail: `${message.kind} message to ${message.team} not sent to ${channel['type'] ?? ''} ${channelPlace(channel)}: ${problem}` });
           continue;
         }
-        rows.push({ key: keyOf(message.group, message.team, message.kind, channelKey(channel)), team: message.team, channel, kind: message.kind, incidentIds, payload: message as unknown as NewOutbox['payload'] });
+        const held = route.notBefore && route.notBefore > now ? route.notBefore : undefined;
+        const key = held ? keyOf(message.group, message.team, message.kind, channelKey(channel), `held:${held.toISOString()}`) : keyOf(message.group, message.team, message.kind, channelKey(channel));
+        rows.push({ key, team: message.team, channel, kind: message.kind, incidentIds, payload: part as unknown as NewOutbox['payload'], ...(held ? { notBefore: held } : {}) });
       }
     }
-    // Due at once (never later than now, also when the event is dated ahead, as in a test of the timer).
-    const queued = await tx.insertOutbox(rows, new Date(Math.min(at.getTime(), Date.now())));
+    const queued = await tx.insertOutbox(rows, now);
     return { queued, skipped: [...new Set(skipped)] };
   }
+}
+
+function openForText(at: Date, openedAt: string): string {
+  return openFor(at.getTime() - Date.parse(openedAt));
 }
 
 function incidentOf(event: AlertEvent): Omit<IncidentRecord, 'id' | 'status' | 'occurrences' | 'reopened' | 'lastSeenAt' | 'openedAt' | 'affected'> {

@@ -12,7 +12,7 @@ export function cutMiddle(text: string, max: number): string {
   return `${text.slice(0, head)}${marker}${text.slice(text.length - (room - head))}`;
 }
 
-const MARK: Record<string, string> = { new: '🔴', reopened: '🔁', resolved: '✅', acknowledged: '👀', test: '🧪' };
+const MARK: Record<string, string> = { new: '🔴', reopened: '🔁', repeat: '⏰', resolved: '✅', acknowledged: '👀', test: '🧪' };
 
 /** The message as plain text: the fallback for notifications, files and refused blocks. */
 export function plainText(message: Message, max = SLACK_LIMITS.fallbackText): string {

@@ -69,6 +69,7 @@ export function sunsetNotices(graph: MeshGraph, mesh: string, now: Date): { mess
             owner: port.owner,
             affected,
             reads,
+            severity: 'warning',
           },
         ],
       });

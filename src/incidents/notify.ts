@@ -4,7 +4,7 @@ import type { IncidentPlan } from './plan.js';
 
 /** One line of a message to the owning team: an incident that is new, back, or resolved. */
 export interface MessageItem {
-  readonly status: 'new' | 'reopened' | 'resolved' | 'acknowledged' | 'test';
+  readonly status: 'new' | 'reopened' | 'repeat' | 'resolved' | 'acknowledged' | 'test';
   readonly severity: Severity;
   readonly fingerprint: string;
   readonly title: string;
@@ -33,6 +33,8 @@ export interface ImpactItem {
   readonly reads: readonly string[];
   /** When the upstream port last published, when known: stale since then. */
   readonly staleSince?: string;
+  /** Routing: critical (an incident upstream, the default) or warning (a sunset reminder). */
+  readonly severity?: Severity;
 }
 
 /** One grouped message to one team: everything new for it in one run (or timer tick), never one per check. */
@@ -130,14 +132,23 @@ export function planMessages(input: {
   }
   const messages: Message[] = [];
   for (const [team, list] of [...items].sort(([a], [b]) => a.localeCompare(b))) {
-    const fresh = list.filter((i) => i.status !== 'resolved').length;
-    const done = list.length - fresh;
-    const title = fresh > 0 ? `${fresh} incident${fresh === 1 ? '' : 's'} in ${input.mesh}${done > 0 ? `, ${done} resolved` : ''}` : `${done} incident${done === 1 ? '' : 's'} resolved in ${input.mesh}`;
-    messages.push({ team, kind: 'incident', group: input.group, mesh: input.mesh, title, items: list, impacts: [] });
+    messages.push({ team, kind: 'incident', group: input.group, mesh: input.mesh, title: incidentTitle(list, input.mesh), items: list, impacts: [] });
   }
   for (const [team, list] of [...impacts].sort(([a], [b]) => a.localeCompare(b))) {
-    const owners = [...new Set(list.map((i) => i.owner))].join(', ');
-    messages.push({ team, kind: 'impact', group: input.group, mesh: input.mesh, title: `Upstream problem (${owners}): ${list.length} input${list.length === 1 ? '' : 's'} of yours affected`, items: [], impacts: list });
+    messages.push({ team, kind: 'impact', group: input.group, mesh: input.mesh, title: impactTitle(list), items: [], impacts: list });
   }
   return messages;
+}
+
+/** The title of a team's grouped message: how many incidents are new (or back), how many resolved. */
+export function incidentTitle(list: readonly MessageItem[], mesh: string): string {
+  const fresh = list.filter((i) => i.status !== 'resolved').length;
+  const done = list.length - fresh;
+  return fresh > 0 ? `${fresh} incident${fresh === 1 ? '' : 's'} in ${mesh}${done > 0 ? `, ${done} resolved` : ''}` : `${done} incident${done === 1 ? '' : 's'} resolved in ${mesh}`;
+}
+
+/** The title of an impact notice: whose problem, how many of the team's inputs. */
+export function impactTitle(list: readonly ImpactItem[]): string {
+  const owners = [...new Set(list.map((i) => i.owner))].join(', ');
+  return `Upstream problem (${owners}): ${list.length} input${list.length === 1 ? '' : 's'} of yours affected`;
 }

@@ -19,7 +19,7 @@ export interface AlertingOptions {
 export interface ServerAlerts extends Alerts {
   afterRun(summary: RunSummary): Promise<RecordOutcome | undefined>;
   afterTest(summary: TestSummary): Promise<RecordOutcome | undefined>;
-  /** One tick of the SLA timer (also called by tests): freshness SLAs, then sunset reminders. */
+  /** One tick of the SLA timer (also called by tests): freshness SLAs, sunset reminders, then repeats of incidents left open. */
   checkFreshness(at?: Date): Promise<RecordOutcome | undefined>;
   /** The scheduler found a product whose schedule passed without a publish. */
   scheduleMissed(product: string, cron: string): Promise<RecordOutcome | undefined>;
@@ -66,7 +66,8 @@ export async function startAlerting(root: string, warehouse: Warehouse, state: S
       const report = await freshnessReport(warehouse, warehouse.dialect, await state.portVersions(), loaded.mesh, loaded.graph, at);
       const sla = await alerts.recorder.recordFreshness(loaded.mesh, loaded.graph, report, at);
       const sunsets = await alerts.recorder.recordSunsets(loaded.mesh, loaded.graph, at);
-      return { ...sla, opened: sla.opened + sunsets.opened, resolved: sla.resolved + sunsets.resolved, queued: sla.queued + sunsets.queued };
+      const repeats = await alerts.recorder.recordRepeats(loaded.mesh, at);
+      return { ...sla, opened: sla.opened + sunsets.opened, resolved: sla.resolved + sunsets.resolved, repeatedNotices: repeats.repeatedNotices ?? 0, queued: sla.queued + sunsets.queued + repeats.queued };
     });
   const scheduleMissed = (product: string, cron: string): Promise<RecordOutcome | undefined> =>
     guard(`the missed schedule of ${product}`, async () => {

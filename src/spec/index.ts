@@ -1,3 +1,4 @@
+export { alertSeverities, meshAlertsSchema, productAlertsSchema, type MeshAlertsSpec, type ProductAlertsSpec } from './alerts.js';
 export {
   accessLevels,
   classifications,

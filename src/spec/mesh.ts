@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cron, duration, identifier, teamId } from './primitives.js';
+import { meshAlertsSchema } from './alerts.js';
 import { accessLevels } from './product.js';
 
 const duckdbWarehouse = z.strictObject({
@@ -47,6 +48,7 @@ export const meshSchema = z.strictObject({
     .optional()
     .describe('Defaults for every port that does not say otherwise.'),
   policies: z.record(z.string(), ruleSetting).optional().describe('Lint rules: turn off, change severity, configure.'),
+  alerts: meshAlertsSchema.optional(),
 });
 
 const urlEnv = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { productAlertsSchema } from './alerts.js';
 import { checkSpec, cron, duration, identifier, isoDate, tags, teamId } from './primitives.js';
 
 export const productKinds = ['source-aligned', 'aggregate', 'consumer-aligned'] as const;
@@ -149,10 +150,15 @@ export const productSchema = z
     snapshots: z.array(snapshotSchema).optional(),
     ports: z.array(portSchema).optional(),
     features: z.array(featureSchema).optional().describe('Non-table outputs: dashboards, ML models, reports.'),
+    alerts: productAlertsSchema.optional(),
   })
   .superRefine((product, ctx) => {
     if (product.status === 'deprecated' && product.sunset === undefined) {
       ctx.addIssue({ code: 'custom', path: ['status'], message: 'a deprecated product needs a `sunset` date (YYYY-MM-DD)' });
+    }
+    const ports = (product.ports ?? []).map((p) => `${product.domain}.${(p.version ?? 1) === 1 ? p.name : `${p.name}_v${p.version ?? 1}`}`);
+    for (const [i, port] of (product.alerts?.mute ?? []).entries()) {
+      if (!ports.includes(port)) ctx.addIssue({ code: 'custom', path: ['alerts', 'mute', i], message: `\`${port}\` is not a port of this product${ports.length > 0 ? ` (${ports.join(', ')})` : ''}` });
     }
   });
 

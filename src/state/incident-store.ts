@@ -36,6 +36,8 @@ export interface IncidentRecord {
   readonly reopened: number;
   /** Downstream nodes attached to it (skipped, stale): they opened no incident of their own. */
   readonly affected: readonly string[];
+  /** When its team was last told it is open (reopened, repeated); absent: when it opened. */
+  readonly notifiedAt?: string;
 }
 
 export type NewIncident = Omit<IncidentRecord, 'id' | 'status' | 'occurrences' | 'reopened' | 'lastSeenAt'> & { readonly status?: IncidentStatus };
@@ -74,7 +76,10 @@ export interface OutboxRecord {
   readonly answer?: string;
 }
 
-export type NewOutbox = Pick<OutboxRecord, 'key' | 'team' | 'channel' | 'kind' | 'incidentIds' | 'payload'>;
+export type NewOutbox = Pick<OutboxRecord, 'key' | 'team' | 'channel' | 'kind' | 'incidentIds' | 'payload'> & {
+  /** Held until then (quiet hours): its first attempt is not before this time. */
+  readonly notBefore?: Date;
+};
 
 /** What a transaction of the incident store may do: incidents, their timeline and their outbox rows commit together. */
 export interface IncidentTx {
@@ -105,7 +110,8 @@ export class SqlIncidentStore extends StateTables {
         CREATE TABLE IF NOT EXISTS ${this.t('incident_events')} (incident_id INTEGER, happened_at TIMESTAMP, kind VARCHAR, by_whom VARCHAR, detail VARCHAR);
         CREATE TABLE IF NOT EXISTS ${this.t('outbox')} (
           id INTEGER, idempotency_key VARCHAR, team VARCHAR, channel VARCHAR, kind VARCHAR, incident_ids VARCHAR, payload VARCHAR,
-          status VARCHAR, attempts INTEGER, next_attempt_at TIMESTAMP, created_at TIMESTAMP, delivered_at TIMESTAMP, last_error VARCHAR, answer VARCHAR);`),
+          status VARCHAR, attempts INTEGER, next_attempt_at TIMESTAMP, created_at TIMESTAMP, delivered_at TIMESTAMP, last_error VARCHAR, answer VARCHAR);
+        ALTER TABLE ${this.t('incidents')} ADD COLUMN IF NOT EXISTS notified_at TIMESTAMP;`),
     );
   }
 
@@ -198,7 +204,7 @@ export class SqlIncidentStore extends StateTables {
         await session.execute(`INSERT INTO ${t('incidents')} VALUES (${d.literal(id)}, ${d.literal(incident.fingerprint)}, ${d.literal(incident.team)}, ${d.literal(incident.product)},
           ${d.literal(incident.node)}, ${d.literal(incident.check)}, ${d.literal(incident.kind)}, ${d.literal(incident.severity)}, ${d.literal(incident.status ?? 'open')},
           ${d.literal(incident.title)}, ${d.literal(incident.message)}, ${incident.runId === undefined ? 'NULL' : d.literal(incident.runId)}, ${ts(d, incident.openedAt)}, ${ts(d, incident.openedAt)}, 1,
-          NULL, NULL, NULL, NULL, NULL, NULL, 0, ${d.literal(JSON.stringify(incident.affected))})`);
+          NULL, NULL, NULL, NULL, NULL, NULL, 0, ${d.literal(JSON.stringify(incident.affected))}, NULL)`);
         return id;
       },
       updateIncident: async (id, change) => {
@@ -226,6 +232,7 @@ export class SqlIncidentStore extends StateTables {
         put('resolution', change.resolution);
         put('resolution_note', change.resolutionNote);
         put('reopened', change.reopened);
+        put('notified_at', change.notifiedAt, true);
         if (change.affected) put('affected', JSON.stringify(change.affected));
         if ('resolvedAt' in change && change.resolvedAt === undefined && change.status !== 'resolved') sets.push('resolved_at = NULL, resolved_by = NULL, resolution = NULL, resolution_note = NULL');
         if (sets.length === 0) return;
@@ -245,7 +252,7 @@ export class SqlIncidentStore extends StateTables {
         let id = num(row?.['id']);
         const values = fresh.map(
           (r) => `(${d.literal(++id)}, ${d.literal(r.key)}, ${d.literal(r.team)}, ${d.literal(JSON.stringify(r.channel))}, ${d.literal(r.kind)},
-            ${d.literal(`,${r.incidentIds.join(',')},`)}, ${d.literal(JSON.stringify(r.payload))}, 'pending', 0, ${d.timestamp(at)}, ${d.timestamp(at)}, NULL, NULL, NULL)`,
+            ${d.literal(`,${r.incidentIds.join(',')},`)}, ${d.literal(JSON.stringify(r.payload))}, 'pending', 0, ${d.timestamp(r.notBefore && r.notBefore > at ? r.notBefore : at)}, ${d.timestamp(at)}, NULL, NULL, NULL)`,
         );
         await session.execute(`INSERT INTO ${t('outbox')} VALUES ${values.join(',\n')}`);
         return fresh.length;
@@ -296,7 +303,12 @@ function toIncident(r: Row): IncidentRecord {
     ...optional('resolutionNote', r['resolution_note']),
     reopened: num(r['reopened']),
     affected: parseList(r['affected']),
+    ...optionalTime('notifiedAt', utc(r['notified_at'])),
   };
+}
+
+function optionalTime(key: 'notifiedAt', value: string | undefined): { notifiedAt?: string } {
+  return value ? { [key]: value } : {};
 }
 
 function parseList(value: JsonValue | undefined): string[] {

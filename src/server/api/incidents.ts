@@ -22,7 +22,7 @@ const incidentSchema = obj(
   {
     id: int, fingerprint: str, team: str, product: str, node: str, check: str, kind: str, severity: { type: 'string', enum: ['critical', 'warning'] },
     status: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] }, title: str, message: str, runId: int, openedAt: str, lastSeenAt: str, occurrences: int,
-    acknowledgedAt: str, acknowledgedBy: str, resolvedAt: str, resolvedBy: str, resolution: str, resolutionNote: str, reopened: int, affected: strings,
+    acknowledgedAt: str, acknowledgedBy: str, resolvedAt: str, resolvedBy: str, resolution: str, resolutionNote: str, reopened: int, affected: strings, notifiedAt: str,
     relation: { type: 'string', enum: ['own', 'upstream'] },
   },
   ['id', 'fingerprint', 'team', 'product', 'node', 'check', 'kind', 'severity', 'status', 'title', 'message', 'openedAt', 'lastSeenAt', 'occurrences', 'reopened', 'affected'],
