@@ -57,45 +57,13 @@ export function tokenize(sql: string): Token[] {
     } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'")) {
       const escapes = c !== "'";
       i += escapes ? 2 : 1;
-      let value = '';
-      while (i < n) {
-        const ch = sql.charAt(i);
-        if (escapes && ch === '\\') {
-          value += sql.charAt(i + 1);
-          i += 2;
-        } else if (ch === "'") {
-          if (sql.charAt(i + 1) === "'") {
-            value += "'";
-            i += 2;
-          } else {
-            i++;
-            break;
-          }
-        } else {
-          value += ch;
-          i++;
-        }
-      }
-      push('string', start, i, value);
+      const read = readQuoted(sql, i, "'", escapes);
+      i = read.end;
+      push('string', start, i, read.value);
     } else if (c === '"') {
-      i++;
-      let value = '';
-      while (i < n) {
-        const ch = sql.charAt(i);
-        if (ch === '"') {
-          if (sql.charAt(i + 1) === '"') {
-            value += '"';
-            i += 2;
-          } else {
-            i++;
-            break;
-          }
-        } else {
-          value += ch;
-          i++;
-        }
-      }
-      push('ident', start, i, value);
+      const read = readQuoted(sql, i + 1, '"', false);
+      i = read.end;
+      push('ident', start, i, read.value);
     } else if (c === '$' && digit.test(next)) {
       i++;
       while (i < n && digit.test(sql.charAt(i))) i++;
@@ -177,4 +145,29 @@ export function parameterCount(sql: string): number {
     if (token.kind === 'param') max = Math.max(max, Number(token.text.slice(1)));
   }
   return max;
+}
+
+/**
+ * The body of a quoted string or identifier from `from` (just after the opening quote):
+ * a doubled quote is one quote; with `escapes` (E'…'), a backslash takes the next
+ * character as it is. Returns the value and where the text after the closing quote starts.
+ */
+function readQuoted(sql: string, from: number, quote: string, escapes: boolean): { value: string; end: number } {
+  let value = '';
+  let i = from;
+  while (i < sql.length) {
+    const ch = sql.charAt(i);
+    if (escapes && ch === '\\') {
+      value += sql.charAt(i + 1);
+      i += 2;
+    } else if (ch === quote) {
+      if (sql.charAt(i + 1) !== quote) return { value, end: i + 1 };
+      value += quote;
+      i += 2;
+    } else {
+      value += ch;
+      i++;
+    }
+  }
+  return { value, end: i };
 }
