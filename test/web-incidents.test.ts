@@ -10,14 +10,8 @@ import { FAILING, startCatalog, type CatalogSession } from './support/catalog-br
 
 let session: CatalogSession;
 
-async function visit(path: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const { page, errors } = await session.open(path);
-  try {
-    await body(page);
-    expect(errors, `console errors on ${path}`).toEqual([]);
-  } finally {
-    await page.context().close();
-  }
+function visit(path: string, body: (page: Page) => Promise<void>): Promise<void> {
+  return session.visit(path, body);
 }
 
 describe('web catalog: incidents', () => {

@@ -26,14 +26,8 @@ async function api<T>(path: string): Promise<T> {
 }
 
 /** Opens `path`, runs `body`, then requires that the page logged no errors. */
-async function visit(path: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const { page, errors } = await session.open(path);
-  try {
-    await body(page);
-    expect(errors, `console errors on ${path}`).toEqual([]);
-  } finally {
-    await page.context().close();
-  }
+function visit(path: string, body: (page: Page) => Promise<void>): Promise<void> {
+  return session.visit(path, body);
 }
 
 describe('web catalog: runs and teams', () => {

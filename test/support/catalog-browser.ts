@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { runCli } from './run-cli.js';
 
@@ -30,6 +31,8 @@ export interface CatalogSession {
   /** A fresh page (own context, logged in as the admin unless a token is given) at `path`, with console errors collected in `errors`. */
   open(path: string, options?: { token?: string | null; viewport?: { width: number; height: number }; bypassCsp?: boolean }): Promise<{ page: Page; errors: string[] }>;
   screenshot(page: Page, name: string): Promise<void>;
+  /** Opens `path` as the admin, runs `body`, then requires that the page logged no console errors. */
+  visit(path: string, body: (page: Page) => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,7 +60,7 @@ export async function startCatalog(): Promise<CatalogSession> {
   });
   mkdirSync(ARTIFACTS, { recursive: true });
 
-  return {
+  const session: CatalogSession = {
     url: server.url,
     dir,
     server,
@@ -77,6 +80,15 @@ export async function startCatalog(): Promise<CatalogSession> {
       await page.goto(new URL(path, server.url).href);
       return { page, errors };
     },
+    async visit(path, body) {
+      const { page, errors } = await session.open(path);
+      try {
+        await body(page);
+        expect(errors, `console errors on ${path}`).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    },
     async screenshot(page, name) {
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
     },
@@ -86,4 +98,5 @@ export async function startCatalog(): Promise<CatalogSession> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return session;
 }
