@@ -7,6 +7,8 @@ import { RAW_SCHEMA, rawView, VERSIONS_SCHEMA } from './layout.js';
 
 /** The secret that salts hashed columns, so a hash cannot be looked up in a dictionary of e-mails. */
 export const MASK_SALT = 'mask_salt';
+/** The masks every port's views were last pointed with (see `syncPortViews`). */
+const MASKS_NOTE = 'port_view_masks';
 
 /**
  * Points a port's two relations at one version table, in the caller's transaction:
@@ -48,10 +50,13 @@ function typesOf(columns: readonly ColumnInfo[]): Map<string, string> {
  */
 export async function syncPortViews(session: Session, d: Dialect, state: StateStore, graph: MeshGraph, mesh: Mesh): Promise<void> {
   const policies = portPolicies(graph, mesh);
+  // Publishing and rollback already point the views with the masks of their day; only a change of
+  // masks since the last sync (or a warehouse never synced) needs every view re-pointed.
+  const masks = JSON.stringify([...policies.values()].map((p) => [p.port, [...p.masked]]).sort());
+  if ((await state.note(MASKS_NOTE)) === masks) return;
   // A version table someone dropped by hand is skipped here (the next publish of the port heals it), not a failed start.
   const tables = new Set((await session.relations(VERSIONS_SCHEMA)).map((r) => r.name));
   const current = (await state.portVersions()).filter((v) => v.current && v.status === 'published' && policies.has(v.port) && tables.has(v.table));
-  if (current.length === 0) return;
   const salt = await state.secret(MASK_SALT);
   await ensureRawSchema(session, d);
   await session.transaction(async (tx) => {
@@ -59,6 +64,7 @@ export async function syncPortViews(session: Session, d: Dialect, state: StateSt
       const policy = policies.get(version.port) as PortPolicy;
       await switchPortViews(tx, d, policy, version, policy.masked, salt);
     }
+    await state.setNote(MASKS_NOTE, masks, tx);
   });
 }
 

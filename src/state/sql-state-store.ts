@@ -74,6 +74,19 @@ export class SqlStateStore implements StateStore {
     });
   }
 
+  async note(key: string): Promise<string | undefined> {
+    const [row] = await this.serial((s) => s.query(`SELECT value FROM ${this.t('meta')} WHERE key = ${this.dialect.literal(`note:${key}`)}`));
+    return typeof row?.value === 'string' ? row.value : undefined;
+  }
+
+  async setNote(key: string, value: string, session?: Session): Promise<void> {
+    const name = this.dialect.literal(`note:${key}`);
+    await this.serial(
+      (s) => s.execute(`DELETE FROM ${this.t('meta')} WHERE key = ${name}; INSERT INTO ${this.t('meta')} VALUES (${name}, ${this.dialect.literal(value)})`),
+      session,
+    );
+  }
+
   async startRun(run: { selector: string; pid: number; nodes: number; startedAt: Date; kind?: 'run' | 'test' }): Promise<number> {
     const d = this.dialect;
     const [row] = await this.serial((s) =>

@@ -147,4 +147,7 @@ export interface StateStore {
   snapshotRepairs(snapshot: string): Promise<SnapshotRepair[]>;
   /** A random secret of this warehouse, made on first use and kept (e.g. the salt of hashed columns). */
   secret(key: string): Promise<string>;
+  /** A value Tessera keeps about the warehouse (`meta`), or undefined. */
+  note(key: string): Promise<string | undefined>;
+  setNote(key: string, value: string, session?: Session): Promise<void>;
 }
