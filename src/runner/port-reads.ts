@@ -1,4 +1,4 @@
-import { decidePortAccess, portPolicies, type Grant } from '../access/index.js';
+import { decidePortAccess, type Grant, type PortPolicy } from '../access/index.js';
 import type { ModelNode } from '../compiler/index.js';
 import type { Mesh } from '../spec/index.js';
 import type { Dialect, Session } from '../warehouse/index.js';
@@ -10,6 +10,8 @@ import { RAW_SCHEMA, rawView } from './layout.js';
 export interface ModelAccess {
   readonly mesh: Mesh;
   readonly grants: readonly Grant[];
+  /** Every port's policy, computed once per run (not per model). */
+  readonly policies: ReadonlyMap<string, PortPolicy>;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function modelSqlUnderAccess(ctx: BuildContext, node: ModelNode, sq
   if (!access) return sql;
   const product = access.mesh.products.find((p) => p.id === node.product);
   const team = product?.spec.owner ?? '';
-  const policies = portPolicies(ctx.graph, access.mesh);
+  const { policies } = access;
   const raw = new Set<string>();
   for (const read of node.reads) {
     const target = ctx.graph.nodes.get(read.target);

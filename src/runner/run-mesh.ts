@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { MeshGraph, MeshNode } from '../compiler/index.js';
 import type { Mesh } from '../spec/index.js';
-import { requestGrants, specGrants } from '../access/index.js';
+import { portPolicies, requestGrants, specGrants } from '../access/index.js';
 import { SqlAccessStore, SqlStateStore, STATE_SCHEMA, type AccessRequest, type NodeResult, type StateStore } from '../state/index.js';
 import { syncPortViews } from './port-views.js';
 import type { Session, Warehouse } from '../warehouse/index.js';
@@ -78,7 +78,7 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
   const strayTables = await dropStrayVersions(warehouse, d, state);
   // Masks declared since the last publish hold from now on, not from the next publish.
   await syncPortViews(warehouse, d, state, graph, options.mesh);
-  const access = { mesh: options.mesh, grants: [...specGrants(graph), ...requestGrants(await approvedRequests(warehouse))] };
+  const access = { mesh: options.mesh, grants: [...specGrants(graph), ...requestGrants(await approvedRequests(warehouse))], policies: portPolicies(graph, options.mesh) };
   const runId = await state.startRun({ selector: (options.select ?? []).join(' '), pid: process.pid, nodes: selected.length, startedAt: now });
   options.onEvent?.({ type: 'run-started', runId, nodes: selected, abandoned, strayTables });
   beginPublishTogether(runId, options.mesh, graph, selected);
