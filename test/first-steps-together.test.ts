@@ -57,7 +57,9 @@ describe('publish: together', () => {
     expect(run.stdout).toMatch(/Published:\n\s+sales\.order_amounts\s+v1\s+3 rows\n\s+sales\.orders\s+v1\s+3 rows/);
     expect(run.stdout).toMatch(/2 built, 2 published, 0 failed/);
     const shown = JSON.parse((await runCli(['runs', 'show', 'latest', '--json', '--dir', dir])).stdout) as { nodes: { nodeId: string; status: string; warnings?: string[] }[] };
-    expect(shown.nodes.filter((n) => n.nodeId.startsWith('port:')).map((n) => [n.nodeId, n.status, n.warnings])).toEqual([
+    // Both ports start together, so their order in the run is not fixed: sort by id.
+    const ports = shown.nodes.filter((n) => n.nodeId.startsWith('port:')).sort((a, b) => a.nodeId.localeCompare(b.nodeId));
+    expect(ports.map((n) => [n.nodeId, n.status, n.warnings])).toEqual([
       ['port:sales.order_amounts', 'success', undefined],
       ['port:sales.orders', 'success', undefined],
     ]);

@@ -7,6 +7,8 @@ export {
   type Dialect,
   type DuckDBWarehouseConfig,
   type JsonValue,
+  type LoadColumn,
+  type PostgresWarehouseConfig,
   type RelationInfo,
   type Row,
   type Session,

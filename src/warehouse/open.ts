@@ -3,6 +3,6 @@ import type { Warehouse, WarehouseConfig } from './warehouse.js';
 
 /** Opens the warehouse a mesh is configured with. */
 export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse> {
-  // DuckDB is the only engine so far; the next one adds a branch on `config.type`.
+  if (config.type === 'postgres') throw new Error('The PostgreSQL adapter is being built (issue 15).');
   return openDuckDB(config);
 }

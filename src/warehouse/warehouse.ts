@@ -100,6 +100,12 @@ export interface Dialect {
   tableStats(schema: string, name: string): string;
 }
 
+/** A column of a table that `load()` creates, typed in the warehouse's own spelling. */
+export interface LoadColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
 /** A warehouse: a default session plus as many more as parallel work needs. */
 export interface Warehouse extends Session {
   readonly dialect: Dialect;
@@ -111,6 +117,13 @@ export interface Warehouse extends Session {
    * behind the gateway): no file or network access outside `allowedDirectories`.
    */
   sandbox?(allowedDirectories: readonly string[]): Promise<void>;
+  /**
+   * Creates `schema.name` with `columns` (replacing it unless `append`) and fills it from
+   * `batches` (values in column order) by the engine's bulk path (an appender, COPY),
+   * never one INSERT per row; returns the number of rows loaded. Ingestion from other
+   * databases streams through it, so a large source never sits whole in memory.
+   */
+  load?(schema: string, name: string, columns: readonly LoadColumn[], batches: AsyncIterable<readonly (readonly JsonValue[])[]>, options?: { readonly append?: boolean }): Promise<number>;
 }
 
 export type WarehouseErrorCode = 'warehouse/sql' | 'warehouse/locked' | 'warehouse/open';
@@ -150,4 +163,12 @@ export interface DuckDBWarehouseConfig {
   readonly readOnly?: boolean;
 }
 
-export type WarehouseConfig = DuckDBWarehouseConfig;
+export interface PostgresWarehouseConfig {
+  readonly type: 'postgres';
+  /** Connection URL (from the environment, never the repository). */
+  readonly url: string;
+  /** Sessions kept open at most (parallel nodes, the gateway); default 10. */
+  readonly maxSessions?: number;
+}
+
+export type WarehouseConfig = DuckDBWarehouseConfig | PostgresWarehouseConfig;
