@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { MeshGraph } from '../compiler/index.js';
 import {
+  accessRequestCheck,
+  accessRequested,
   channelKey,
   channelPlace,
   channelProblem,
@@ -18,6 +20,7 @@ import {
   scheduleMissed,
   sunsetNotices,
   DEFAULT_REOPEN_WINDOW_MS,
+  type AccessRequestFacts,
   type AlertEvent,
   type FreshnessFact,
   type Message,
@@ -27,6 +30,7 @@ import {
 import type { Mesh } from '../spec/index.js';
 import type { IncidentRecord, IncidentResolution, IncidentTx, NewOutbox, SqlIncidentStore } from '../state/index.js';
 import type { Env } from './senders.js';
+import { gatherWindows, type WindowPart } from './windows.js';
 
 /** What one recording did, for the CLI and the logs. */
 export interface RecordOutcome {
@@ -149,6 +153,20 @@ export class AlertRecorder {
     });
   }
 
+  /** An access request waiting for the owners of its port: an incident of theirs, routed and grouped like any other. */
+  recordAccessRequest(mesh: Mesh, graph: MeshGraph, request: AccessRequestFacts, at = new Date()): Promise<RecordOutcome> {
+    return this.record(mesh, graph, { events: [accessRequested(request)], passed: [], attachments: [] }, `access:${request.id}`, at);
+  }
+
+  /** The owners decided (approved, denied, or the requester withdrew): the request's incident resolves, and the team hears who settled it. */
+  async settleAccessRequest(mesh: Mesh, request: Pick<AccessRequestFacts, 'id' | 'port'>, decision: { readonly status: string; readonly by: string; readonly reason?: string | undefined }, at = new Date()): Promise<IncidentRecord | undefined> {
+    // By node and check, not fingerprint: the port may have moved to another product since it was asked for.
+    const onPort = await this.store.transaction((tx) => tx.incidents({ nodes: [`port:${request.port}`], status: ['open', 'acknowledged'] }));
+    const open = onPort.find((i) => i.check === accessRequestCheck(request.id));
+    if (!open) return undefined;
+    return this.transition(mesh, open.id, decision.by, at, 'resolved', `access request #${request.id} ${decision.status}${decision.reason ? ` (${decision.reason})` : ''}`, 'auto');
+  }
+
   /** Acknowledge: the team is on it; the incident stops repeating. The team hears who took it. */
   async acknowledge(mesh: Mesh, id: number, by: string, note: string | undefined, at = new Date()): Promise<IncidentRecord> {
     return this.transition(mesh, id, by, at, 'acknowledged', note);
@@ -158,14 +176,15 @@ export class AlertRecorder {
     return this.transition(mesh, id, by, at, 'resolved', note, resolution);
   }
 
-  private async transition(mesh: Mesh, id: number, by: string, at: Date, to: 'acknowledged' | 'resolved', note?: string, resolution?: Exclude<IncidentResolution, 'auto'>): Promise<IncidentRecord> {
+  private async transition(mesh: Mesh, id: number, by: string, at: Date, to: 'acknowledged' | 'resolved', note?: string, resolution?: IncidentResolution): Promise<IncidentRecord> {
     const iso = at.toISOString();
     await this.store.transaction(async (tx) => {
       const [incident] = (await tx.incidents()).filter((i) => i.id === id);
       if (!incident) throw new Error(`no incident ${id}`);
       if (to === 'acknowledged') await tx.updateIncident(id, { status: 'acknowledged', acknowledgedAt: iso, acknowledgedBy: by });
       else await tx.updateIncident(id, { status: 'resolved', resolvedAt: iso, resolvedBy: by, resolution: resolution ?? 'other', ...(note ? { resolutionNote: note } : {}) });
-      const words = to === 'acknowledged' ? `Acknowledged by ${by}` : `Resolved by ${by} (${resolution ?? 'other'})`;
+      // `auto`: settled by what happened (an access request decided), not by a reason someone chose.
+      const words = to === 'acknowledged' ? `Acknowledged by ${by}` : `Resolved by ${by}${resolution === 'auto' ? '' : ` (${resolution ?? 'other'})`}`;
       await tx.addEntry({ incidentId: id, at: iso, kind: to, by, detail: `${words}${note ? `: ${note}` : ''}` });
       const message: Message = {
         team: incident.team,
@@ -222,11 +241,12 @@ export class AlertRecorder {
 
   /**
    * Messages → outbox rows, one per message per usable channel of its team, under the
-   * routing policies (severities to channels, quiet hours, muted ports); unusable
-   * channels, muted items and held items are noted on the incidents.
+   * routing policies (severities to channels, quiet hours, muted ports, grouping windows);
+   * unusable channels, muted, held and gathered items are noted on the incidents.
    */
   private async enqueue(tx: IncidentTx, mesh: Mesh, messages: readonly Message[], at: Date): Promise<{ queued: number; skipped: string[] }> {
     const rows: NewOutbox[] = [];
+    const gathering: WindowPart[] = [];
     const skipped: string[] = [];
     const iso = at.toISOString();
     const policyOf = policies(mesh);
@@ -254,10 +274,14 @@ export class AlertRecorder {
         }
         const held = route.notBefore && route.notBefore > now ? route.notBefore : undefined;
         const key = held ? keyOf(message.group, message.team, message.kind, channelKey(channel), `held:${held.toISOString()}`) : keyOf(message.group, message.team, message.kind, channelKey(channel));
-        rows.push({ key, team: message.team, channel, kind: message.kind, incidentIds, payload: part as unknown as NewOutbox['payload'], ...(held ? { notBefore: held } : {}) });
+        const row: NewOutbox = { key, team: message.team, channel, kind: message.kind, incidentIds, payload: part as unknown as NewOutbox['payload'], ...(held ? { notBefore: held } : {}) };
+        if (route.windowMs !== undefined || message.kind === 'update') gathering.push({ row, message: part, ...(route.windowMs === undefined ? {} : { windowMs: route.windowMs }), ...(held ? { notBefore: held } : {}) });
+        else rows.push(row);
       }
     }
-    const queued = await tx.insertOutbox(rows, now);
+    const gathered = await gatherWindows(tx, gathering, at);
+    for (const { incidentId, detail } of gathered.notes) await tx.addEntry({ incidentId, at: iso, kind: 'grouped', detail });
+    const queued = (await tx.insertOutbox([...rows, ...gathered.rows], now)) + gathered.joined;
     return { queued, skipped: [...new Set(skipped)] };
   }
 }

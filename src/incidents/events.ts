@@ -1,6 +1,6 @@
 import type { MeshGraph } from '../compiler/index.js';
 
-export type EventKind = 'node-failed' | 'audit-failed' | 'check-failed' | 'check-warn' | 'anomaly' | 'sla-breach' | 'sunset-passed' | 'schedule-missed' | 'channel-failing';
+export type EventKind = 'node-failed' | 'audit-failed' | 'check-failed' | 'check-warn' | 'anomaly' | 'sla-breach' | 'sunset-passed' | 'schedule-missed' | 'channel-failing' | 'access-request';
 export type Severity = 'critical' | 'warning';
 
 /** One signal that matters: what happened, where (product, node, check), in which run, and whose it is. */
@@ -36,6 +36,11 @@ export interface Observations {
   /** Nodes that built (and, for ports, passed their audit) as a whole: their failure incidents resolve, whatever check opened them. */
   readonly healthy?: readonly string[];
   readonly attachments: readonly Attachment[];
+}
+
+/** Whether an incident of this kind says its node is broken (its data stale downstream); an access request waiting says nothing of the data. */
+export function isFailure(kind: string): boolean {
+  return kind !== 'access-request';
 }
 
 /** The deduplication key: product + node + check. */

@@ -142,9 +142,13 @@ export function planMessages(input: {
 
 /** The title of a team's grouped message: how many incidents are new (or back), how many resolved. */
 export function incidentTitle(list: readonly MessageItem[], mesh: string): string {
-  const fresh = list.filter((i) => i.status !== 'resolved').length;
-  const done = list.length - fresh;
-  return fresh > 0 ? `${fresh} incident${fresh === 1 ? '' : 's'} in ${mesh}${done > 0 ? `, ${done} resolved` : ''}` : `${done} incident${done === 1 ? '' : 's'} resolved in ${mesh}`;
+  const done = list.filter((i) => i.status === 'resolved').length;
+  // Acknowledgements appear next to new incidents only in a grouping window's message.
+  const taken = list.filter((i) => i.status === 'acknowledged').length;
+  const fresh = list.length - done - taken;
+  const rest = [taken > 0 ? `${taken} acknowledged` : '', done > 0 ? `${done} resolved` : ''].filter((s) => s !== '').join(', ');
+  if (fresh > 0) return `${fresh} incident${fresh === 1 ? '' : 's'} in ${mesh}${rest ? `, ${rest}` : ''}`;
+  return taken === 0 ? `${done} incident${done === 1 ? '' : 's'} resolved in ${mesh}` : `Incidents in ${mesh}: ${rest}`;
 }
 
 /** The title of an impact notice: whose problem, how many of the team's inputs. */

@@ -1,4 +1,4 @@
-import { fingerprintOf, type AlertEvent, type Observations } from './events.js';
+import { fingerprintOf, isFailure, type AlertEvent, type Observations } from './events.js';
 
 /** An incident as the planner needs to know it (the state store's record fits). */
 export interface KnownIncident {
@@ -74,7 +74,7 @@ export function planIncidents(input: { known: readonly KnownIncident[]; observat
   };
   for (const event of input.observations.events) if (event.severity === 'critical') note(event.node, fingerprintOf(event));
   const resolvedNow = new Set(resolved.map((r) => r.fingerprint));
-  for (const incident of active.values()) if (!resolvedNow.has(incident.fingerprint)) note(incident.node, incident.fingerprint);
+  for (const incident of active.values()) if (!resolvedNow.has(incident.fingerprint) && isFailure(incident.kind)) note(incident.node, incident.fingerprint);
   const attachedTo = new Map<string, { nodes: string[]; why: string }>();
   for (const attachment of input.observations.attachments) {
     for (const cause of attachment.because) {
@@ -89,7 +89,7 @@ export function planIncidents(input: { known: readonly KnownIncident[]; observat
   return { opened, reopened, repeated, resolved, attached };
 }
 
-/** The nodes with an open (or acknowledged) incident: SLA breaches downstream of them attach instead of opening. */
+/** The nodes with an open (or acknowledged) failure: SLA breaches downstream of them attach instead of opening. */
 export function openNodes(known: readonly KnownIncident[]): Set<string> {
-  return new Set(known.filter((i) => i.status !== 'resolved').map((i) => i.node));
+  return new Set(known.filter((i) => i.status !== 'resolved' && isFailure(i.kind)).map((i) => i.node));
 }

@@ -18,6 +18,8 @@ export interface AlertPolicy {
   readonly severities: Partial<Record<Severity, readonly ChannelTarget[]>>;
   readonly quietHours?: QuietHours;
   readonly repeatMs?: number;
+  /** New items for a team are gathered this long (from the first) into one message. */
+  readonly groupWindowMs?: number;
   /** Muted ports, `<domain>.<port>`. */
   readonly mute: ReadonlySet<string>;
 }
@@ -36,10 +38,12 @@ export function policies(source: PolicySource): (product: string) => AlertPolicy
   const build = (own: ProductAlertsSpec): AlertPolicy => {
     const quiet = own.quiet_hours ?? mesh.quiet_hours;
     const repeat = own.repeat ?? mesh.repeat;
+    const window = own.group_window ?? mesh.group_window;
     return {
       severities: { ...(mesh.severities ?? {}), ...(own.severities ?? {}) },
       ...(quiet ? { quietHours: quiet } : {}),
       ...(repeat ? { repeatMs: durationToMs(repeat) } : {}),
+      ...(window ? { groupWindowMs: durationToMs(window) } : {}),
       mute: new Set(own.mute ?? []),
     };
   };
@@ -78,6 +82,8 @@ export interface Route {
   readonly message: Message;
   /** Held until then (quiet hours); absent: at once. */
   readonly notBefore?: Date;
+  /** Its items' policy gathers them this long into one message per team and channel (only messages about new things: incident, impact). */
+  readonly windowMs?: number;
 }
 
 /** Where a message goes under the policies, and what of it nobody hears because its port is muted. */
@@ -116,13 +122,16 @@ function goesTo(targets: readonly ChannelTarget[] | undefined, channel: ChannelR
  * A message → the rows of the outbox, under each item's policy (the policy of the
  * product the incident is about): items on muted ports go nowhere; each channel gets the
  * items whose severity routes to it (by type or index); items that are not critical,
- * during the quiet hours, wait until they end (a row of their own, held). A message whose
+ * during the quiet hours, wait until they end (a row of their own, held); items under a
+ * `group_window` say so (`windowMs`), and the recorder gathers them. A message whose
  * items all go everywhere at once is one row per channel, as without policies.
  */
 export function routeMessage(message: Message, channels: readonly ChannelRef[], policyOf: (product: string) => AlertPolicy, at: Date): Routing {
   const muted: (number | string)[] = [];
   const held = new Map<number | string, Date>();
-  const live: { entry: Entry; policy: AlertPolicy; notBefore?: Date }[] = [];
+  const live: { entry: Entry; policy: AlertPolicy; notBefore?: Date; windowMs?: number }[] = [];
+  // Acknowledgements, tests and platform alerts are answers to something already said: they are not held for a window.
+  const groupable = message.kind === 'incident' || message.kind === 'impact';
   for (const entry of entriesOf(message)) {
     const policy = policyOf(entry.product);
     if (entry.node.startsWith('port:') && policy.mute.has(label(entry.node))) {
@@ -131,19 +140,22 @@ export function routeMessage(message: Message, channels: readonly ChannelRef[], 
     }
     const notBefore = entry.severity !== 'critical' && policy.quietHours ? quietUntil(at, policy.quietHours) : undefined;
     if (notBefore) held.set(entry.ref, notBefore);
-    live.push({ entry, policy, ...(notBefore ? { notBefore } : {}) });
+    const windowMs = groupable && policy.groupWindowMs !== undefined && policy.groupWindowMs > 0 ? policy.groupWindowMs : undefined;
+    live.push({ entry, policy, ...(notBefore ? { notBefore } : {}), ...(windowMs === undefined ? {} : { windowMs }) });
   }
   const routes: Route[] = [];
   for (const [index, channel] of channels.entries()) {
     const mine = live.filter(({ entry, policy }) => goesTo(policy.severities[entry.severity], channel, index));
-    const times = [...new Set(mine.map((m) => m.notBefore?.getTime() ?? 0))].sort((a, b) => a - b);
-    for (const time of times) {
-      const part = mine.filter((m) => (m.notBefore?.getTime() ?? 0) === time).map((m) => m.entry);
+    const slot = (m: (typeof mine)[number]): string => `${m.notBefore?.getTime() ?? 0}/${m.windowMs ?? 0}`;
+    const slots = [...new Set(mine.map(slot))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    for (const key of slots) {
+      const [time = 0, windowMs = 0] = key.split('/').map(Number);
+      const part = mine.filter((m) => slot(m) === key).map((m) => m.entry);
       const whole = part.length === message.items.length + message.impacts.length;
       const items = part.flatMap((e) => (e.item ? [e.item] : []));
       const impacts = part.flatMap((e) => (e.impact ? [e.impact] : []));
       const title = whole ? message.title : message.kind === 'incident' ? incidentTitle(items, message.mesh) : message.kind === 'impact' && impacts.length > 0 ? impactTitle(impacts) : message.title;
-      routes.push({ channel: index, message: whole ? message : { ...message, title, items, impacts }, ...(time === 0 ? {} : { notBefore: new Date(time) }) });
+      routes.push({ channel: index, message: whole ? message : { ...message, title, items, impacts }, ...(time === 0 ? {} : { notBefore: new Date(time) }), ...(windowMs === 0 ? {} : { windowMs }) });
     }
   }
   return { routes, muted, held: [...held].map(([incident, until]) => ({ incident, until })) };

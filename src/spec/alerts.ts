@@ -33,10 +33,15 @@ const alertPolicyFields = {
     .optional()
     .describe('Notifications that are not critical wait in the outbox until the quiet hours end.'),
   repeat: duration.optional().describe('An incident left open (not acknowledged) is notified again after this long, e.g. 4h.'),
+  group_window: duration
+    .optional()
+    .describe(
+      'Everything new for a team within this long (from the first item) goes out as one message, held in the outbox until the window closes, e.g. 10m; without it, one message per team per run or timer tick.',
+    ),
 };
 
 /** `alerts:` in tessera.yaml: the mesh-wide routing policy. */
-export const meshAlertsSchema = z.strictObject(alertPolicyFields).describe('Alert routing: severities to channels, quiet hours, repeat interval.');
+export const meshAlertsSchema = z.strictObject(alertPolicyFields).describe('Alert routing: severities to channels, quiet hours, repeat interval, grouping window.');
 
 /** `alerts:` in product.yaml: overrides the mesh's policy for the product's incidents, and mutes ports. */
 export const productAlertsSchema = z

@@ -1,6 +1,6 @@
 import type { Dialect, JsonValue, Row, Session } from '../warehouse/index.js';
 import { STATE_SCHEMA } from './sql-state-store.js';
-import { StateTables } from './state-tables.js';
+import { lockIn, StateTables, underLock } from './state-tables.js';
 import { num, text, utc } from './values.js';
 
 export type IncidentStatus = 'open' | 'acknowledged' | 'resolved';
@@ -74,11 +74,17 @@ export interface OutboxRecord {
   readonly lastError?: string;
   /** What the channel answered last (status code, a few words). */
   readonly answer?: string;
+  /** A grouping window's message (team and channel): later messages join it until it is due. */
+  readonly windowKey?: string;
+  /** The idempotency keys of the messages gathered in it (a window's message), so none joins twice. */
+  readonly partKeys?: readonly string[];
 }
 
 export type NewOutbox = Pick<OutboxRecord, 'key' | 'team' | 'channel' | 'kind' | 'incidentIds' | 'payload'> & {
-  /** Held until then (quiet hours): its first attempt is not before this time. */
+  /** Held until then (quiet hours, a grouping window): its first attempt is not before this time. */
   readonly notBefore?: Date;
+  /** Opens a grouping window: `key` names the window (team and channel), `partKeys` the messages gathered in it. */
+  readonly window?: { readonly key: string; readonly partKeys: readonly string[] };
 };
 
 /** What a transaction of the incident store may do: incidents, their timeline and their outbox rows commit together. */
@@ -88,6 +94,12 @@ export interface IncidentTx {
   addEntry(entry: IncidentEntry): Promise<void>;
   /** Inserts rows whose key is not there yet; returns how many were new. */
   insertOutbox(rows: readonly NewOutbox[], at: Date): Promise<number>;
+  /** Which of `keys` are already in the outbox, as a row's own key or gathered in a grouping window. */
+  knownKeys(keys: readonly string[]): Promise<Set<string>>;
+  /** Grouping windows still open: pending, never attempted, due after `after`. */
+  openWindows(windowKeys: readonly string[], after: Date): Promise<OutboxRecord[]>;
+  /** Gathers more messages into a window's row: its payload, kind and incidents now, and the keys of every message in it. */
+  extendWindow(id: number, change: { readonly payload: JsonValue; readonly kind: string; readonly incidentIds: readonly number[]; readonly partKeys: readonly string[] }): Promise<void>;
   /** Incidents with one of `fingerprints` or on one of `nodes` (either, when both are given), in one of `status`. */
   incidents(filter?: { readonly fingerprints?: readonly string[]; readonly nodes?: readonly string[]; readonly status?: readonly IncidentStatus[] }): Promise<IncidentRecord[]>;
 }
@@ -101,7 +113,7 @@ export interface IncidentTx {
 export class SqlIncidentStore extends StateTables {
   async migrate(): Promise<void> {
     await this.serial((s) =>
-      s.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
+      underLock(s, this.dialect, 'migrate', (tx) => tx.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
         CREATE TABLE IF NOT EXISTS ${this.t('incidents')} (
           id INTEGER, fingerprint VARCHAR, team VARCHAR, product VARCHAR, node VARCHAR, check_name VARCHAR, kind VARCHAR, severity VARCHAR,
           status VARCHAR, title VARCHAR, message VARCHAR, run_id INTEGER, opened_at TIMESTAMP, last_seen_at TIMESTAMP, occurrences INTEGER,
@@ -111,7 +123,9 @@ export class SqlIncidentStore extends StateTables {
         CREATE TABLE IF NOT EXISTS ${this.t('outbox')} (
           id INTEGER, idempotency_key VARCHAR, team VARCHAR, channel VARCHAR, kind VARCHAR, incident_ids VARCHAR, payload VARCHAR,
           status VARCHAR, attempts INTEGER, next_attempt_at TIMESTAMP, created_at TIMESTAMP, delivered_at TIMESTAMP, last_error VARCHAR, answer VARCHAR);
-        ALTER TABLE ${this.t('incidents')} ADD COLUMN IF NOT EXISTS notified_at TIMESTAMP;`),
+        ALTER TABLE ${this.t('incidents')} ADD COLUMN IF NOT EXISTS notified_at TIMESTAMP;
+        ALTER TABLE ${this.t('outbox')} ADD COLUMN IF NOT EXISTS window_key VARCHAR;
+        ALTER TABLE ${this.t('outbox')} ADD COLUMN IF NOT EXISTS part_keys VARCHAR;`)),
     );
   }
 
@@ -153,6 +167,29 @@ export class SqlIncidentStore extends StateTables {
       s.query(`SELECT * FROM ${this.t('outbox')} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ${Math.max(1, Math.min(filter.limit ?? 1000, 100_000))}`),
     );
     return rows.map(toOutbox);
+  }
+
+  /**
+   * A team's notifications per channel: each channel's newest `perChannel` rows, and how
+   * many it has by status (of the pending ones: retrying, having failed before; held, not
+   * tried and due after `now`).
+   */
+  async deliveryLog(team: string, now: Date, perChannel = 20): Promise<{ rows: OutboxRecord[]; counts: { channel: string; status: OutboxStatus; count: number; retrying: number; held: number }[] }> {
+    const d = this.dialect;
+    const mine = `team = ${d.literal(team)}`;
+    const [rows, counts] = await this.serial(async (s) => [
+      await s.query(`SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY channel ORDER BY id DESC) AS recent FROM ${this.t('outbox')} WHERE ${mine}) AS newest
+        WHERE recent <= ${Math.max(1, Math.min(perChannel, 500))} ORDER BY id DESC`),
+      await s.query(`SELECT channel, status, count(*) AS n, sum(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS tried,
+        sum(CASE WHEN attempts = 0 AND next_attempt_at > ${d.timestamp(now)} THEN 1 ELSE 0 END) AS later FROM ${this.t('outbox')} WHERE ${mine} GROUP BY channel, status`),
+    ]);
+    return {
+      rows: rows.map(toOutbox),
+      counts: counts.map((r) => {
+        const pending = text(r['status']) === 'pending';
+        return { channel: text(r['channel']), status: text(r['status']) as OutboxStatus, count: num(r['n']), retrying: pending ? num(r['tried']) : 0, held: pending ? num(r['later']) : 0 };
+      }),
+    };
   }
 
   /** Pending rows whose time has come, oldest first. */
@@ -197,8 +234,17 @@ export class SqlIncidentStore extends StateTables {
   private tx(session: Session): IncidentTx {
     const d = this.dialect;
     const t = (name: string): string => this.t(name);
+    const known = async (keys: readonly string[]): Promise<Set<string>> => {
+      if (keys.length === 0) return new Set();
+      const parts = keys.map((k) => `part_keys LIKE ${d.literal(`%,${k},%`)}`).join(' OR ');
+      // Only windows' rows have part keys: the pattern match never runs over the rest of the outbox.
+      const rows = await session.query(`SELECT idempotency_key AS k, part_keys AS p FROM ${t('outbox')} WHERE idempotency_key IN (${keys.map((k) => d.literal(k)).join(', ')}) OR (part_keys IS NOT NULL AND (${parts}))`);
+      const present = new Set(rows.flatMap((r) => [text(r['k']), ...text(r['p'] ?? '').split(',')]));
+      return new Set(keys.filter((k) => present.has(k)));
+    };
     return {
       insertIncident: async (incident) => {
+        await lockIn(session, d, 'incidents');
         const [row] = await session.query(`SELECT coalesce(max(id), 0) + 1 AS id FROM ${t('incidents')}`);
         const id = num(row?.['id']);
         await session.execute(`INSERT INTO ${t('incidents')} VALUES (${d.literal(id)}, ${d.literal(incident.fingerprint)}, ${d.literal(incident.team)}, ${d.literal(incident.product)},
@@ -244,18 +290,30 @@ export class SqlIncidentStore extends StateTables {
       },
       insertOutbox: async (rows, at) => {
         if (rows.length === 0) return 0;
-        const keys = rows.map((r) => d.literal(r.key)).join(', ');
-        const existing = new Set((await session.query(`SELECT idempotency_key AS k FROM ${t('outbox')} WHERE idempotency_key IN (${keys})`)).map((r) => text(r['k'])));
-        const fresh = rows.filter((r, i) => !existing.has(r.key) && rows.findIndex((o) => o.key === r.key) === i);
+        const existing = await known(rows.flatMap((r) => [r.key, ...(r.window?.partKeys ?? [])]));
+        const fresh = rows.filter((r, i) => !existing.has(r.key) && !(r.window?.partKeys ?? []).some((k) => existing.has(k)) && rows.findIndex((o) => o.key === r.key) === i);
         if (fresh.length === 0) return 0;
+        await lockIn(session, d, 'outbox');
         const [row] = await session.query(`SELECT coalesce(max(id), 0) AS id FROM ${t('outbox')}`);
         let id = num(row?.['id']);
         const values = fresh.map(
           (r) => `(${d.literal(++id)}, ${d.literal(r.key)}, ${d.literal(r.team)}, ${d.literal(JSON.stringify(r.channel))}, ${d.literal(r.kind)},
-            ${d.literal(`,${r.incidentIds.join(',')},`)}, ${d.literal(JSON.stringify(r.payload))}, 'pending', 0, ${d.timestamp(r.notBefore && r.notBefore > at ? r.notBefore : at)}, ${d.timestamp(at)}, NULL, NULL, NULL)`,
+            ${d.literal(`,${r.incidentIds.join(',')},`)}, ${d.literal(JSON.stringify(r.payload))}, 'pending', 0, ${d.timestamp(r.notBefore && r.notBefore > at ? r.notBefore : at)}, ${d.timestamp(at)}, NULL, NULL, NULL,
+            ${r.window ? d.literal(r.window.key) : 'NULL'}, ${r.window ? d.literal(`,${r.window.partKeys.join(',')},`) : 'NULL'})`,
         );
-        await session.execute(`INSERT INTO ${t('outbox')} VALUES ${values.join(',\n')}`);
+        await session.execute(`INSERT INTO ${t('outbox')} (${OUTBOX_INSERT}) VALUES ${values.join(',\n')}`);
         return fresh.length;
+      },
+      knownKeys: known,
+      openWindows: async (windowKeys, after) => {
+        if (windowKeys.length === 0) return [];
+        const rows = await session.query(`SELECT * FROM ${t('outbox')} WHERE window_key IN (${windowKeys.map((k) => d.literal(k)).join(', ')})
+          AND status = 'pending' AND attempts = 0 AND next_attempt_at > ${d.timestamp(after)} ORDER BY id`);
+        return rows.map(toOutbox);
+      },
+      extendWindow: async (id, change) => {
+        await session.execute(`UPDATE ${t('outbox')} SET payload = ${d.literal(JSON.stringify(change.payload))}, kind = ${d.literal(change.kind)},
+          incident_ids = ${d.literal(`,${change.incidentIds.join(',')},`)}, part_keys = ${d.literal(`,${change.partKeys.join(',')},`)} WHERE id = ${d.literal(id)}`);
       },
       incidents: async (filter = {}) => {
         const within = (column: string, values: readonly string[]): string => (values.length === 0 ? 'false' : `${column} IN (${values.map((v) => d.literal(v)).join(', ')})`);
@@ -267,6 +325,9 @@ export class SqlIncidentStore extends StateTables {
     };
   }
 }
+
+/** Named, so the columns added since (a grouping window's) need no place in older rows. */
+const OUTBOX_INSERT = 'id, idempotency_key, team, channel, kind, incident_ids, payload, status, attempts, next_attempt_at, created_at, delivered_at, last_error, answer, window_key, part_keys';
 
 function ts(d: Dialect, iso: string): string {
   return d.timestamp(new Date(iso));
@@ -337,5 +398,7 @@ function toOutbox(r: Row): OutboxRecord {
     ...(deliveredAt ? { deliveredAt } : {}),
     ...optional('lastError', r['last_error']),
     ...optional('answer', r['answer']),
+    ...optional('windowKey', r['window_key']),
+    ...(r['part_keys'] ? { partKeys: text(r['part_keys']).split(',').filter((k) => k !== '') } : {}),
   };
 }

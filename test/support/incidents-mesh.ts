@@ -9,6 +9,15 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { openAlerts, type Alerts, type DeliveryOptions } from '../../src/alerts/index.js';
+import type { MeshGraph } from '../../src/compiler/index.js';
+import { openMeshWarehouse } from '../../src/runner/index.js';
+import { startServer, type RunningServer, type ServeOptions } from '../../src/server/index.js';
+import type { Mesh } from '../../src/spec/index.js';
+import type { Warehouse } from '../../src/warehouse/index.js';
+import { openMesh } from '../../src/workspace/index.js';
+
+type AlertingOptions = NonNullable<ServeOptions['alerts']>;
 
 export const INCIDENTS_MESH: Readonly<Record<string, string>> = {
   'tessera.yaml': 'name: alerting\n',
@@ -116,7 +125,7 @@ export interface Received {
   readonly at: number;
 }
 
-export type Behaviour = 'ok' | 'fail' | 'timeout' | '429' | 'refuse-blocks';
+export type Behaviour = 'ok' | 'fail' | 'timeout' | '429' | 'refuse-blocks' | 'gone';
 
 /** A local HTTP receiver: records what arrives, and answers as told (per path, or for all). */
 export class Receiver {
@@ -143,6 +152,11 @@ export class Receiver {
         const answer = (): void => {
           if (how === 'fail') {
             response.writeHead(500).end('server_error');
+            return;
+          }
+          if (how === 'gone') {
+            // What Slack answers for a webhook that was removed: refused for good.
+            response.writeHead(404).end('no_service');
             return;
           }
           if (how === '429') {
@@ -177,4 +191,74 @@ export class Receiver {
     this.server?.closeAllConnections();
     await new Promise((done) => this.server?.close(done));
   }
+}
+
+/** Polls `condition` until it holds (a delivery, a job), failing after `ms`. */
+export async function until(condition: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the answer's shape
+export type ApiCall = <T>(method: string, path: string, body?: unknown, token?: string) => Promise<{ status: number; json: T }>;
+
+/** Calls a running server's API as the admin, or with `token`. */
+export function apiCaller(server: { readonly url: string; readonly adminToken: string }): ApiCall {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the answer's shape
+  return async <T>(method: string, path: string, body?: unknown, token = server.adminToken): Promise<{ status: number; json: T }> => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, json: (await response.json()) as T };
+  };
+}
+
+/** Where the mesh's channels point when the receiver at `url` stands in for them. */
+export function receiverEnv(url: string): Record<string, string> {
+  return { HOOK_SRC: `${url}/src`, HOOK_SECRET: 'k', SLACK_MID: `${url}/slack-mid` };
+}
+
+/** `tessera serve` on the mesh in `dir`, its channels at the receiver, delivery fast and the SLA timer off (unless `delivery` or `alerts` say otherwise). */
+export function startAlertServer(dir: string, url: string, options: { delivery?: AlertingOptions['delivery']; alerts?: Omit<AlertingOptions, 'delivery'> } = {}): Promise<RunningServer> {
+  return startServer({
+    root: dir,
+    port: 0,
+    logger: false,
+    schedule: false,
+    alerts: { slaIntervalMs: 0, pollMs: 50, env: receiverEnv(url), ...options.alerts, delivery: { backoffMs: 10, maxBackoffMs: 50, slackIntervalMs: 5, ...options.delivery } },
+  });
+}
+
+/** Tokens of the mesh's members: Sam (team src, owns up.items) and Mia (team mid, downstream). */
+export async function memberTokens(server: RunningServer): Promise<{ sam: string; mia: string }> {
+  const token = async (email: string): Promise<string> => (await server.context.access.createToken({ kind: 'member', email }, { createdBy: 'test' })).secret;
+  return { sam: await token('sam@src.test'), mia: await token('mia@mid.test') };
+}
+
+/** The mesh in `dir` loaded, its DuckDB warehouse, and the alert recorder and delivery loop on it (no server), its channels at the receiver. */
+export async function openRecorder(
+  dir: string,
+  url: string,
+  delivery: Partial<Omit<DeliveryOptions, 'root' | 'env'>> = {},
+): Promise<{ mesh: Mesh; graph: MeshGraph; warehouse: Warehouse; alerts: Alerts; close: () => Promise<void> }> {
+  const opened = await openMesh(dir);
+  if (!opened.mesh || !opened.graph) throw new Error(JSON.stringify(opened.diagnostics));
+  const { mesh, graph } = opened;
+  const { warehouse, release } = await openMeshWarehouse(dir, mesh.spec, { command: 'test' });
+  const alerts = await openAlerts(warehouse, { root: dir, env: receiverEnv(url), backoffMs: 10, maxBackoffMs: 40, timeoutMs: 2000, slackIntervalMs: 5, maxAttempts: 3, mesh: () => mesh, ...delivery });
+  return {
+    mesh,
+    graph,
+    warehouse,
+    alerts,
+    close: async () => {
+      await alerts.close();
+      await release();
+    },
+  };
 }

@@ -20,6 +20,8 @@ interface NotificationView {
   kind: string;
   channel: { type?: string; place: string };
   status: string;
+  /** delivered, dead, retrying, held (grouping window, quiet hours), queued. */
+  state?: string;
   attempts: number;
   lastError?: string;
   answer?: string;
@@ -303,5 +305,6 @@ function printIncident(output: Output, i: IncidentRecord, timeline: readonly Inc
   for (const e of timeline) output.out(`  ${e.at.slice(0, 19).replace('T', ' ')}  ${e.kind.padEnd(15)} ${e.detail}`);
   output.out('Notifications:');
   if (notifications.length === 0) output.out('  none');
-  for (const n of notifications) output.out(`  #${n.id} ${n.kind} → ${n.team} ${n.channel.type ?? ''} ${n.channel.place}: ${n.status}${n.attempts > 1 ? ` after ${n.attempts} attempts` : ''}${n.lastError && n.status !== 'delivered' ? ` (${n.lastError})` : ''}`);
+  const when = (n: NotificationView): string => (n.state === 'held' || n.state === 'retrying' ? ` until ${n.nextAttemptAt ?? '?'}` : '');
+  for (const n of notifications) output.out(`  #${n.id} ${n.kind} → ${n.team} ${n.channel.type ?? ''} ${n.channel.place}: ${n.state ?? n.status}${when(n)}${n.attempts > 1 ? ` after ${n.attempts} attempts` : ''}${n.lastError && n.status !== 'delivered' ? ` (${n.lastError})` : ''}`);
 }

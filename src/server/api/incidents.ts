@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { notificationView } from '../../alerts/index.js';
-import { upstreamOf } from '../../incidents/index.js';
+import { isFailure, upstreamOf } from '../../incidents/index.js';
 import type { IncidentRecord, IncidentStatus } from '../../state/index.js';
 import { identityOf } from '../auth.js';
 import type { ServerAlerts } from '../alerting.js';
@@ -28,12 +28,13 @@ const incidentSchema = obj(
   ['id', 'fingerprint', 'team', 'product', 'node', 'check', 'kind', 'severity', 'status', 'title', 'message', 'openedAt', 'lastSeenAt', 'occurrences', 'reopened', 'affected'],
 );
 const teamTimesSchema = obj({ open: int, acknowledged: int, resolved: int, mttaMs: int, mttrMs: int, ttaSumMs: int, ttrSumMs: int }, ['open', 'acknowledged', 'resolved']);
-const notificationSchema = obj(
+export const notificationSchema = obj(
   {
     id: int, key: str, team: str, kind: str, channel: obj({ type: str, place: str }, ['place']), status: { type: 'string', enum: ['pending', 'delivered', 'dead'] },
-    attempts: int, createdAt: str, nextAttemptAt: str, deliveredAt: str, lastError: str, answer: str, incidents: { type: 'array', items: int },
+    state: { type: 'string', enum: ['delivered', 'dead', 'retrying', 'held', 'queued'] },
+    attempts: int, createdAt: str, nextAttemptAt: str, deliveredAt: str, lastError: str, answer: str, grouped: int, incidents: { type: 'array', items: int },
   },
-  ['id', 'key', 'team', 'kind', 'channel', 'status', 'attempts'],
+  ['id', 'key', 'team', 'kind', 'channel', 'status', 'state', 'attempts'],
 );
 const incidentListSchema = obj({ incidents: { type: 'array', items: incidentSchema }, teams: { type: 'object', additionalProperties: teamTimesSchema } }, ['incidents', 'teams']);
 const incidentDetailSchema = obj(
@@ -93,7 +94,8 @@ export function registerIncidents(app: FastifyInstance, ctx: ServerContext): voi
       if (graph) for (const id of nodes) for (const up of upstreamOf(graph, id)) above.add(up);
       const related = incidents.flatMap((i): (IncidentRecord & { relation: 'own' | 'upstream' })[] => {
         if (i.product === product) return [{ ...i, relation: 'own' as const }];
-        if (above.has(i.node) || i.affected.some((n) => nodes.includes(n))) return [{ ...i, relation: 'upstream' as const }];
+        // Only a failure upstream makes the product's inputs stale (an access request waiting there does not).
+        if (isFailure(i.kind) && (above.has(i.node) || i.affected.some((n) => nodes.includes(n)))) return [{ ...i, relation: 'upstream' as const }];
         return [];
       });
       return { incidents: related, teams: teamTimes(related) };
@@ -108,7 +110,7 @@ export function registerIncidents(app: FastifyInstance, ctx: ServerContext): voi
       const incident = await store.incident(request.params.id);
       if (!incident) throw notFound(`No incident ${request.params.id}.`);
       const [timeline, notifications] = await Promise.all([store.entries(incident.id), store.outbox({ incidentId: incident.id })]);
-      return { incident, timeline, notifications: notifications.map(notificationView) };
+      return { incident, timeline, notifications: notifications.map((n) => notificationView(n)) };
     },
   );
 
@@ -146,7 +148,7 @@ export function registerIncidents(app: FastifyInstance, ctx: ServerContext): voi
           action === 'ack'
             ? await alerts.recorder.acknowledge(mesh, incident.id, by, body.reason ?? body.note)
             : await alerts.recorder.resolve(mesh, incident.id, by, (body.reason ?? 'other') as (typeof RESOLUTIONS)[number], body.note);
-        alerts.deliverer.poke();
+        alerts.poke();
         return { incident: updated };
       },
     );
@@ -164,7 +166,7 @@ export function registerIncidents(app: FastifyInstance, ctx: ServerContext): voi
         response: { 200: obj({ notifications: { type: 'array', items: notificationSchema } }, ['notifications']), ...errorResponses },
       },
     },
-    async (request) => ({ notifications: (await alertsOf(ctx).store.outbox({ ...(request.query.status ? { status: request.query.status } : {}), limit: request.query.limit ?? 200 })).map(notificationView) }),
+    async (request) => ({ notifications: (await alertsOf(ctx).store.outbox({ ...(request.query.status ? { status: request.query.status } : {}), limit: request.query.limit ?? 200 })).map((n) => notificationView(n)) }),
   );
 
   app.post<{ Body: { retryDead?: boolean } | undefined }>(

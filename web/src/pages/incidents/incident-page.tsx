@@ -7,6 +7,7 @@ import { Link, paths } from '../../router.js';
 import { formatDateTime } from '../../ui/format.js';
 import { WhenLoaded } from '../../ui/loading.js';
 import { useTitle } from '../../ui/use-title.js';
+import { DeliveryCell, lastAnswer } from './delivery-state.js';
 import { IncidentStatusPill } from './incident-status.js';
 import './incidents.css';
 
@@ -102,9 +103,9 @@ function IncidentView({ detail, changed }: { detail: IncidentDetail; changed: ()
                   <td>
                     <span className="pill">{n.channel.type}</span> <code>{n.channel.place}</code>
                   </td>
-                  <td className={`delivery-${n.status}`}>{n.status === 'delivered' ? `delivered ${formatDateTime(n.deliveredAt)}` : n.status === 'dead' ? 'dead letter' : `pending, next ${formatDateTime(n.nextAttemptAt)}`}</td>
+                  <DeliveryCell notification={n} />
                   <td className="num">{n.attempts}</td>
-                  <td>{n.status === 'delivered' ? (n.answer ?? '') : (n.lastError ?? '')}</td>
+                  <td>{lastAnswer(n)}</td>
                 </tr>
               ))}
             </tbody>

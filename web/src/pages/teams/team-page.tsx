@@ -7,7 +7,7 @@ import { HealthBadge } from '../../ui/health.js';
 import { WhenLoaded } from '../../ui/loading.js';
 import { isNotFound, NotFoundState } from '../../ui/not-found-state.js';
 import { useTitle } from '../../ui/use-title.js';
-import { OpenIncidents } from '../incidents/index.js';
+import { DeliveryLog, IncidentTimes, OpenIncidents } from '../incidents/index.js';
 import { FailingPanel } from './failing-panel.js';
 import { GradeBadge } from './grade.js';
 import { PeoplePanel } from './people-panel.js';
@@ -85,6 +85,8 @@ function TeamView({ team }: { team: Team }): ReactNode {
         <ScorecardPanel scorecard={team.scorecard} />
         <PeoplePanel members={team.members ?? []} channels={team.channels ?? []} />
       </div>
+      <IncidentTimes team={team.id} />
+      <DeliveryLog team={team.id} />
     </div>
   );
 }
