@@ -1,7 +1,7 @@
 /**
- * The checks engine on real DuckDB: each kind of check passing and failing on a
- * small table, fused evaluation, anomaly detection over a history, and checks at
- * the audit step of `tessera run` (warn publishes, fail keeps the last version).
+ * The checks engine on real DuckDB and PostgreSQL: each kind of check passing and
+ * failing on a small table, fused evaluation, anomaly detection over a history; and
+ * checks at the audit step of `tessera run` (warn publishes, fail keeps the last version).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseChecks, planChecks, type Check } from '../src/checks/index.js';
@@ -9,6 +9,7 @@ import { evaluateChecks } from '../src/runner/index.js';
 import { SqlStateStore, type CheckRecord } from '../src/state/index.js';
 import { openWarehouse, type Warehouse } from '../src/warehouse/index.js';
 import { writeFarm, writePrices } from './support/farm-mesh.js';
+import { startPostgres, type PostgresServer } from './support/postgres-server.js';
 import { runCli } from './support/run-cli.js';
 
 const file = { path: 'product.yaml', locate: () => ({ file: 'product.yaml', line: 1, column: 1 }) };
@@ -22,9 +23,12 @@ function checks(...raw: unknown[]): Check[] {
 let warehouse: Warehouse;
 let state: SqlStateStore;
 let run = 1000;
+let server: PostgresServer | undefined;
 
-beforeAll(async () => {
-  warehouse = await openWarehouse({ type: 'duckdb', path: ':memory:' });
+/** The shop's tables on a fresh warehouse of the engine (PostgreSQL: a server of its own, stopped with it). */
+async function openShop(engine: 'duckdb' | 'postgres'): Promise<void> {
+  if (engine === 'postgres') server = await startPostgres();
+  warehouse = await openWarehouse(server === undefined ? { type: 'duckdb', path: ':memory:' } : { type: 'postgres', url: server.url });
   state = new SqlStateStore(warehouse, warehouse.dialect);
   await state.migrate();
   await warehouse.execute(`CREATE SCHEMA shop; CREATE SCHEMA ref;
@@ -36,10 +40,13 @@ beforeAll(async () => {
       (3, 10, 30.25, 'placed', 'c@x.nl', TIMESTAMP '2026-11-21 09:00:00'),
       (3, 99, -1.0, 'lost', 'not-an-email', TIMESTAMP '2026-11-21 09:30:00')
     ) AS t(order_id, customer_id, amount, status, email, placed_at)`);
-});
-afterAll(async () => {
+}
+
+async function closeShop(): Promise<void> {
   await warehouse.close();
-});
+  await server?.stop();
+  server = undefined;
+}
 
 async function evaluate(list: readonly Check[], now = new Date('2026-11-21T12:00:00Z')): Promise<CheckRecord[]> {
   const outcome = await evaluateChecks(warehouse, warehouse.dialect, state, { nodeId: 'port:shop.orders', table: 'shop.orders', checks: list, runId: ++run, now });
@@ -53,74 +60,85 @@ async function outcomeOf(raw: unknown): Promise<CheckRecord> {
   return result;
 }
 
-describe('each kind of check, passing and failing', () => {
-  const cases: [string, unknown, CheckRecord['outcome']][] = [
-    ['row_count passes', 'row_count between 1 and 10', 'pass'],
-    ['row_count fails', 'row_count > 10', 'fail'],
-    ['missing_count fails', 'missing_count(email) = 0', 'fail'],
-    ['missing_percent passes', 'missing_percent(email) < 30', 'pass'],
-    ['duplicate_count fails', 'duplicate_count(order_id) = 0', 'fail'],
-    ['duplicate_count on two columns passes', 'duplicate_count(order_id, customer_id) = 0', 'pass'],
-    ['invalid_count with values fails', { 'invalid_count(status) = 0': { valid_values: ['placed', 'shipped'] } }, 'fail'],
-    ['invalid_count with min/max fails', { 'invalid_count(amount) = 0': { valid_min: 0, valid_max: 100 } }, 'fail'],
-    ['invalid_count with a regex fails', { 'invalid_count(email) = 0': { valid_regex: '[^@]+@[^@]+' } }, 'fail'],
-    ['invalid_count with a length passes', { 'invalid_count(status) = 0': { valid_length: { min: 4, max: 7 } } }, 'pass'],
-    ['min fails', 'min(amount) >= 0', 'fail'],
-    ['max passes', 'max(amount) < 100', 'pass'],
-    ['avg passes', 'avg(amount) between 5 and 20', 'pass'],
-    ['sum fails', 'sum(amount) > 100', 'fail'],
-    ['stddev passes', 'stddev(amount) < 20', 'pass'],
-    ['percentile fails', 'percentile(amount, 0.95) < 10', 'fail'],
-    ['freshness passes', 'freshness(placed_at) < 1d', 'pass'],
-    ['freshness fails', 'freshness(placed_at) < 1h', 'fail'],
-    ['reference fails', 'reference(customer_id) in ref.customers(customer_id)', 'fail'],
-    ['sql passes', { sql: 'select * from this where amount > 1000' }, 'pass'],
-    ['sql fails', { sql: { query: 'select * from this where amount < 0', fail: '> 0' } }, 'fail'],
-    ['warn level', { row_count: { warn: '< 10', fail: '= 0' } }, 'warn'],
-  ];
-  it.each(cases)('%s', async (_name, raw, expected) => {
-    expect((await outcomeOf(raw)).outcome).toBe(expected);
+describe.each(['duckdb', 'postgres'] as const)('checks on %s', (engine) => {
+  beforeAll(() => openShop(engine));
+  afterAll(() => closeShop());
+
+  describe('each kind of check, passing and failing', () => {
+    const cases: [string, unknown, CheckRecord['outcome']][] = [
+      ['row_count passes', 'row_count between 1 and 10', 'pass'],
+      ['row_count fails', 'row_count > 10', 'fail'],
+      ['missing_count fails', 'missing_count(email) = 0', 'fail'],
+      ['missing_percent passes', 'missing_percent(email) < 30', 'pass'],
+      ['duplicate_count fails', 'duplicate_count(order_id) = 0', 'fail'],
+      ['duplicate_count on two columns passes', 'duplicate_count(order_id, customer_id) = 0', 'pass'],
+      ['invalid_count with values fails', { 'invalid_count(status) = 0': { valid_values: ['placed', 'shipped'] } }, 'fail'],
+      ['invalid_count with min/max fails', { 'invalid_count(amount) = 0': { valid_min: 0, valid_max: 100 } }, 'fail'],
+      ['invalid_count with a regex fails', { 'invalid_count(email) = 0': { valid_regex: '[^@]+@[^@]+' } }, 'fail'],
+      ['invalid_count with a length passes', { 'invalid_count(status) = 0': { valid_length: { min: 4, max: 7 } } }, 'pass'],
+      ['min fails', 'min(amount) >= 0', 'fail'],
+      ['max passes', 'max(amount) < 100', 'pass'],
+      ['avg passes', 'avg(amount) between 5 and 20', 'pass'],
+      ['sum fails', 'sum(amount) > 100', 'fail'],
+      ['stddev passes', 'stddev(amount) < 20', 'pass'],
+      ['percentile fails', 'percentile(amount, 0.95) < 10', 'fail'],
+      ['freshness passes', 'freshness(placed_at) < 1d', 'pass'],
+      ['freshness fails', 'freshness(placed_at) < 1h', 'fail'],
+      ['reference fails', 'reference(customer_id) in ref.customers(customer_id)', 'fail'],
+      ['sql passes', { sql: 'select * from this where amount > 1000' }, 'pass'],
+      ['sql fails', { sql: { query: 'select * from this where amount < 0', fail: '> 0' } }, 'fail'],
+      ['warn level', { row_count: { warn: '< 10', fail: '= 0' } }, 'warn'],
+    ];
+    it.each(cases)('%s', async (_name, raw, expected) => {
+      expect((await outcomeOf(raw)).outcome).toBe(expected);
+    });
+
+    it('keeps sample rows of a failing row-level check', async () => {
+      const missing = await outcomeOf('missing_count(email) = 0');
+      expect(missing.sample).toEqual([expect.objectContaining({ order_id: 2, email: null })]);
+      const reference = await outcomeOf('reference(customer_id) in ref.customers(customer_id)');
+      expect(reference.sample).toEqual([expect.objectContaining({ customer_id: 99 })]);
+      const duplicates = await outcomeOf('duplicate_count(order_id) = 0');
+      expect(duplicates.sample).toEqual([{ order_id: 3, rows_with_value: 2 }]);
+    });
+
+    it('counts duplicates of several columns among the rows that have them all', async () => {
+      await warehouse.execute("CREATE TABLE shop.pairs AS SELECT * FROM (VALUES (1, 'a'), (1, 'a'), (2, NULL), (2, NULL), (3, 'b')) AS t(k, v)");
+      const outcome = await evaluateChecks(warehouse, warehouse.dialect, state, { nodeId: 'port:shop.pairs', table: 'shop.pairs', checks: checks('duplicate_count(k, v) = 0'), runId: ++run, now: new Date('2026-11-21T12:00:00Z') });
+      expect(outcome.results.map((r) => [r.outcome, r.value])).toEqual([['fail', 1]]);
+    });
+
+    it('measures every aggregate of a table in one scan, each identical metric once', () => {
+      const plan = planChecks(checks('row_count > 0', 'missing_count(email) = 0', 'missing_count(email) < 5', 'avg(amount) > 0', 'freshness(placed_at) < 1d', 'reference(customer_id) in ref.customers(customer_id)'), 'shop.orders', warehouse.dialect);
+      expect(plan.metrics.map((m) => m.key)).toEqual(['row_count', 'missing_count(email)', 'avg(amount)', 'max(placed_at)']);
+      expect(plan.scan?.match(/FROM shop\.orders/g)).toHaveLength(1);
+      expect(plan.sources.filter((s) => s.from === 'query')).toHaveLength(1);
+    });
   });
 
-  it('keeps sample rows of a failing row-level check', async () => {
-    const missing = await outcomeOf('missing_count(email) = 0');
-    expect(missing.sample).toEqual([expect.objectContaining({ order_id: 2, email: null })]);
-    const reference = await outcomeOf('reference(customer_id) in ref.customers(customer_id)');
-    expect(reference.sample).toEqual([expect.objectContaining({ customer_id: 99 })]);
-    const duplicates = await outcomeOf('duplicate_count(order_id) = 0');
-    expect(duplicates.sample).toEqual([{ order_id: 3, rows_with_value: 2 }]);
-  });
-
-  it('measures every aggregate of a table in one scan, each identical metric once', () => {
-    const plan = planChecks(checks('row_count > 0', 'missing_count(email) = 0', 'missing_count(email) < 5', 'avg(amount) > 0', 'freshness(placed_at) < 1d', 'reference(customer_id) in ref.customers(customer_id)'), 'shop.orders', warehouse.dialect);
-    expect(plan.metrics.map((m) => m.key)).toEqual(['row_count', 'missing_count(email)', 'avg(amount)', 'max(placed_at)']);
-    expect(plan.scan?.match(/FROM shop\.orders/g)).toHaveLength(1);
-    expect(plan.sources.filter((s) => s.from === 'query')).toHaveLength(1);
-  });
-});
-
-describe('anomaly detection', () => {
-  it('stays quiet while it learns, accepts normal noise, and flags an injected spike', async () => {
-    await warehouse.execute('CREATE TABLE shop.events (id INTEGER)');
-    const anomaly = checks('anomaly(row_count)');
-    const at = async (rows: number): Promise<CheckRecord> => {
-      await warehouse.execute(`DELETE FROM shop.events; INSERT INTO shop.events SELECT range FROM range(${rows})`);
-      const outcome = await evaluateChecks(warehouse, warehouse.dialect, state, { nodeId: 'port:shop.events', table: 'shop.events', checks: anomaly, runId: ++run, now: new Date() });
-      await state.recordChecks(run, new Date(), outcome.results, outcome.metrics);
-      const [result] = outcome.results;
-      if (!result) throw new Error('no result');
-      return result;
-    };
-    const history = [1000, 1040, 980, 1010, 995, 1025, 990, 1005];
-    const outcomes: string[] = [];
-    for (const rows of history) outcomes.push((await at(rows)).outcome);
-    expect(outcomes).toEqual(history.map(() => 'pass'));
-    expect((await at(1030)).outcome).toBe('pass');
-    const spike = await at(5000);
-    expect(spike.outcome).toBe('warn');
-    expect(spike.message).toMatch(/against a median of 1,00\d/);
-    // The spike is in the history now, and the median absolute deviation shrugs it off.
-    expect((await at(1012)).outcome).toBe('pass');
+  describe('anomaly detection', () => {
+    it('stays quiet while it learns, accepts normal noise, and flags an injected spike', async () => {
+      await warehouse.execute('CREATE TABLE shop.events (id INTEGER)');
+      const anomaly = checks('anomaly(row_count)');
+      const at = async (rows: number): Promise<CheckRecord> => {
+        await warehouse.execute(`DELETE FROM shop.events; INSERT INTO shop.events SELECT * FROM generate_series(1, ${rows})`);
+        const outcome = await evaluateChecks(warehouse, warehouse.dialect, state, { nodeId: 'port:shop.events', table: 'shop.events', checks: anomaly, runId: ++run, now: new Date() });
+        await state.recordChecks(run, new Date(), outcome.results, outcome.metrics);
+        const [result] = outcome.results;
+        if (!result) throw new Error('no result');
+        return result;
+      };
+      const history = [1000, 1040, 980, 1010, 995, 1025, 990, 1005];
+      const outcomes: string[] = [];
+      for (const rows of history) outcomes.push((await at(rows)).outcome);
+      expect(outcomes).toEqual(history.map(() => 'pass'));
+      expect((await at(1030)).outcome).toBe('pass');
+      const spike = await at(5000);
+      expect(spike.outcome).toBe('warn');
+      expect(spike.message).toMatch(/against a median of 1,00\d/);
+      // The spike is in the history now, and the median absolute deviation shrugs it off.
+      expect((await at(1012)).outcome).toBe('pass');
+    });
   });
 });
 

@@ -18,7 +18,8 @@ const validators = Object.fromEntries(
 
 function schemaKind(file: string): string {
   const name = file.split('/').pop() ?? '';
-  return name === 'product.yaml' ? 'product' : name.replace(/\.yaml$/, '');
+  // tessera.postgres.yaml is a mesh file too (TESSERA_CONFIG picks it).
+  return name === 'product.yaml' ? 'product' : name.startsWith('tessera.') ? 'tessera' : name.replace(/\.yaml$/, '');
 }
 
 function yamlFiles(root: string): string[] {

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { duckdbDialect as d, openWarehouse, WarehouseError, type Warehouse } from '../src/warehouse/index.js';
+import { duckdbDialect as d, openWarehouse, type Warehouse } from '../src/warehouse/index.js';
 import { describeWarehouseConformance } from './support/warehouse-conformance.js';
+import { failure } from './support/warehouse-failure.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-warehouse-'));
 afterAll(() => {
@@ -13,15 +14,6 @@ afterAll(() => {
 
 describeWarehouseConformance('duckdb file', () => openWarehouse({ type: 'duckdb', path: join(dir, 'made', 'on', 'open', 'conformance.duckdb') }));
 describeWarehouseConformance('duckdb :memory:', () => openWarehouse({ type: 'duckdb', path: ':memory:' }));
-
-async function failure(promise: Promise<unknown>): Promise<WarehouseError> {
-  const error = await promise.then(
-    () => expect.fail('expected a rejection'),
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(WarehouseError);
-  return error as WarehouseError;
-}
 
 describe('DuckDB warehouse', () => {
   let warehouse: Warehouse;
@@ -100,13 +92,6 @@ describe('DuckDB warehouse', () => {
       null_struct: null,
     });
     expect(Object.keys(row?.struct ?? {})).toEqual(['b', 'a']);
-  });
-
-  it('keeps both columns of a repeated name and a column named __proto__', async () => {
-    const [row] = await warehouse.query('SELECT 1 AS a, 2 AS a, 3 AS "__proto__"');
-    expect(Object.keys(row ?? {})).toEqual(['a', 'a:1', '__proto__']);
-    expect(row?.['a:1']).toBe(2);
-    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
   });
 
   it('reports DuckDB canonical type spellings for tables and views', async () => {
@@ -213,16 +198,6 @@ describe('DuckDB warehouse', () => {
     }
   });
 
-  it('hands a transaction a session that cannot be closed, and refuses work after close', async () => {
-    await expect(warehouse.transaction((tx) => tx.close())).rejects.toThrow(/transaction/);
-    const other = await openWarehouse({ type: 'duckdb', path: ':memory:' });
-    const session = await other.connect();
-    await other.close();
-    await other.close();
-    await session.close();
-    await expect(session.query('SELECT 1')).rejects.toThrow(/closed/);
-    await expect(other.connect()).rejects.toThrow(/closed/);
-  });
 });
 
 describe('opening DuckDB', () => {

@@ -90,8 +90,11 @@ export function metricExpression(metric: Metric, d: Dialect): string {
       return `100.0 * count(*) FILTER (WHERE ${d.ident(metric.column)} IS NULL) / nullif(count(*), 0)`;
     case 'duplicate_count':
     case 'duplicate_percent': {
-      const distinct = metric.columns.length === 1 ? `count(DISTINCT ${d.ident(metric.columns[0] ?? '')})` : `count(DISTINCT (${metric.columns.map((c) => d.ident(c)).join(', ')}))`;
-      const counted = metric.columns.length === 1 ? `count(${d.ident(metric.columns[0] ?? '')})` : `count(*) FILTER (WHERE ${metric.columns.map((c) => `${d.ident(c)} IS NOT NULL`).join(' AND ')})`;
+      // Rows with a NULL in any of the columns are not counted, on either side: a row value with
+      // a NULL field is itself not NULL, so count(DISTINCT (a, b)) alone would count it.
+      const complete = metric.columns.map((c) => `${d.ident(c)} IS NOT NULL`).join(' AND ');
+      const distinct = metric.columns.length === 1 ? `count(DISTINCT ${d.ident(metric.columns[0] ?? '')})` : `count(DISTINCT (${metric.columns.map((c) => d.ident(c)).join(', ')})) FILTER (WHERE ${complete})`;
+      const counted = metric.columns.length === 1 ? `count(${d.ident(metric.columns[0] ?? '')})` : `count(*) FILTER (WHERE ${complete})`;
       return metric.kind === 'duplicate_count' ? `${counted} - ${distinct}` : `100.0 * (${counted} - ${distinct}) / nullif(count(*), 0)`;
     }
     case 'invalid_count':

@@ -2,6 +2,7 @@ import type { LoadResult } from './load-mesh.js';
 import type { MeshFiles } from './mesh-files.js';
 
 export type { LoadResult } from './load-mesh.js';
+export { DEFAULT_MESH_FILE, MESH_FILE_ENV, meshFileName } from './mesh-file.js';
 export { conventionalModelSql, diskFiles, FileReadError, memoizedFiles, type DirEntry, type MeshFiles } from './mesh-files.js';
 
 /**

@@ -16,6 +16,7 @@ import {
 } from '../spec/index.js';
 import { schemaDiagnostics } from './schema-issues.js';
 import { diskFiles, FileReadError, PRODUCTS_DIR, type DirEntry, type MeshFiles } from './mesh-files.js';
+import { DEFAULT_MESH_FILE, MESH_FILE_ENV, meshFileName } from './mesh-file.js';
 import { parseYaml } from './yaml-file.js';
 
 export interface LoadResult {
@@ -302,17 +303,24 @@ async function loadProducts(
  */
 export async function loadMesh(root: string, files: MeshFiles = diskFiles(root)): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
-  const meshText = readText(files, 'tessera.yaml', diagnostics);
+  const meshFile = meshFileName();
+  if (meshFile.problem !== undefined) {
+    diagnostics.push({ code: 'file/unreadable', severity: 'error', message: meshFile.problem, hint: `Set ${MESH_FILE_ENV}=tessera.postgres.yaml (a file next to tessera.yaml), or unset it to use tessera.yaml.`, location: { file: DEFAULT_MESH_FILE, line: 1, column: 1 } });
+    return { diagnostics };
+  }
+  const meshText = readText(files, meshFile.name, diagnostics);
   if (meshText === UNREADABLE) return { diagnostics };
   if (meshText === undefined) {
     diagnostics.push(
-      missingFile('tessera.yaml', 'Mesh file', `Run tessera in the mesh root (the folder with tessera.yaml), pass --dir PATH, or create tessera.yaml with at least \`name:\`.`),
+      meshFile.name === DEFAULT_MESH_FILE
+        ? missingFile('tessera.yaml', 'Mesh file', `Run tessera in the mesh root (the folder with tessera.yaml), pass --dir PATH, or create tessera.yaml with at least \`name:\`.`)
+        : missingFile(meshFile.name, 'Mesh file', `${MESH_FILE_ENV} names ${meshFile.name}, which is not in the mesh folder: create it, or unset ${MESH_FILE_ENV} to use tessera.yaml.`),
     );
     return { diagnostics };
   }
   const teamsText = readText(files, 'teams.yaml', diagnostics);
   const glossaryText = readText(files, 'glossary.yaml', diagnostics);
-  const meshFile = validate('tessera.yaml', meshText, meshSchema, diagnostics);
+  const meshSpecFile = validate(meshFile.name, meshText, meshSchema, diagnostics);
 
   let teams: TeamSpec[] = [];
   let teamsFile: SpecFile | undefined;
@@ -337,10 +345,10 @@ export async function loadMesh(root: string, files: MeshFiles = diskFiles(root))
     glossaryFile = loaded.file;
   }
   const { products, unloadedDomains, unloadedPorts, unvalidatedModels } = await loadProducts(files, diagnostics);
-  if (!meshFile.value) return { diagnostics };
+  if (!meshSpecFile.value) return { diagnostics };
   const mesh: Mesh = {
-    spec: meshFile.value,
-    file: meshFile.file,
+    spec: meshSpecFile.value,
+    file: meshSpecFile.file,
     teams,
     glossary,
     products,

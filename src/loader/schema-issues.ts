@@ -161,7 +161,8 @@ export function schemaDiagnostics(issues: readonly Issue[], schema: z.ZodType, v
         const options = (issue as { options?: unknown[] }).options;
         if (discriminator !== undefined && options) {
           const actual = valueAt(value, path);
-          const allowed = options.map(String);
+          // An optional discriminator (a file source's `type: file`) lists undefined among the options: not a value to suggest.
+          const allowed = options.filter((o) => o !== undefined).map(String);
           diagnostics.push({
             code: actual === undefined ? 'spec/missing-field' : 'spec/invalid-value',
             severity: 'error',

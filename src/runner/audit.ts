@@ -70,12 +70,8 @@ export async function auditVersion(
   // Checks on missing columns would only repeat the schema finding as an SQL error.
   const runnable = port.checks.filter((c) => !(c.implied && c.type === 'metric' && 'column' in c.metric && !present.has(c.metric.column.toLowerCase())));
   const checks = await evaluateChecks(session, d, state, { nodeId: port.id, table: d.table(table.schema, table.name), checks: runnable, ...run });
-  // The row count and the content digest in one scan. Each row hashes as a whole (DuckDB's
-  // hash of the row as a struct); the sum (a HUGEINT, so no overflow) and the xor of the
-  // row hashes do not depend on row order, and the sum counts duplicate rows.
-  const [row] = await session.query(
-    `SELECT count(*) AS n, CAST(sum(hash(tessera_row)) AS VARCHAR) AS hash_sum, CAST(bit_xor(hash(tessera_row)) AS VARCHAR) AS hash_xor FROM ${d.table(table.schema, table.name)} AS tessera_row`,
-  );
+  // The row count and the content digest in one scan (order-independent; see Dialect.contentDigest).
+  const [row] = await session.query(d.contentDigest(table.schema, table.name));
   const rows = Number(row?.n ?? 0);
   const digest = createHash('sha256')
     .update(JSON.stringify([columns.map((c) => [c.name, c.type]), rows, row?.hash_sum ?? null, row?.hash_xor ?? null]))

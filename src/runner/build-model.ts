@@ -1,5 +1,5 @@
 import type { ModelNode } from '../compiler/index.js';
-import type { ColumnInfo } from '../warehouse/index.js';
+import type { ColumnInfo, Dialect } from '../warehouse/index.js';
 import { BuildFailure, measure, type BuildContext, type BuildOutcome } from './context.js';
 import { productSchema } from './layout.js';
 import { SELF_NAME } from '../compiler/index.js';
@@ -17,7 +17,8 @@ export async function buildModel(ctx: BuildContext, node: ModelNode, onWrapped: 
   await session.execute(dialect.setSearchPath(schema));
   const sql = await modelSqlUnderAccess(ctx, node, trimModelSql(node.sql), session);
   if (node.spec?.materialization !== 'incremental') {
-    const wrapped = wrap(`CREATE OR REPLACE TABLE ${dialect.table(schema, node.name)} AS `, sql);
+    const parts = dialect.createTableAsParts(schema, node.name, { replace: true });
+    const wrapped = wrap(parts.prefix, sql, parts.suffix);
     onWrapped(wrapped);
     await session.execute(wrapped.statement);
     return measure(session, dialect, schema, node.name);
@@ -29,12 +30,13 @@ async function buildIncremental(ctx: BuildContext, node: ModelNode, schema: stri
   const { dialect, session } = ctx;
   const target = dialect.table(schema, node.name);
   const existing = ctx.fullRefresh ? [] : await session.columns(schema, node.name);
-  const self = existing.length > 0 ? `SELECT * FROM ${target}` : emptySelf(node);
+  const self = existing.length > 0 ? `SELECT * FROM ${target}` : emptySelf(node, dialect);
   const wrapped = wrap(`WITH ${dialect.ident(SELF_NAME)} AS (${self}) SELECT * FROM (`, sql, `\n) AS ${dialect.ident(node.name)}`);
   onWrapped(wrapped);
   if (existing.length === 0) {
     // First run (or a full refresh): the new rows are the table.
-    const create = wrap(`CREATE OR REPLACE TABLE ${target} AS `, wrapped.statement);
+    const parts = dialect.createTableAsParts(schema, node.name, { replace: true });
+    const create = wrap(parts.prefix, wrapped.statement, parts.suffix);
     onWrapped({ statement: create.statement, prefixLength: create.prefixLength + wrapped.prefixLength });
     await session.execute(create.statement);
     return measure(session, dialect, schema, node.name);
@@ -59,14 +61,14 @@ async function buildIncremental(ctx: BuildContext, node: ModelNode, schema: stri
 }
 
 /** `this` before the first run: no rows, the columns the model declares. */
-function emptySelf(node: ModelNode): string {
+function emptySelf(node: ModelNode, dialect: Dialect): string {
   const columns = node.spec?.columns ?? [];
   const typed = columns.filter((c) => c.type !== undefined);
   if (typed.length === 0 || typed.length !== columns.length) {
     // Without declared types, `this` cannot exist before the first run; a model that does not read it is fine.
     return 'SELECT NULL AS "__no_previous_result" WHERE FALSE';
   }
-  return `SELECT ${typed.map((c) => `CAST(NULL AS ${c.type ?? ''}) AS "${c.name.replaceAll('"', '""')}"`).join(', ')} WHERE FALSE`;
+  return `SELECT ${typed.map((c) => `CAST(NULL AS ${dialect.typeName(c.type ?? '')}) AS ${dialect.ident(c.name)}`).join(', ')} WHERE FALSE`;
 }
 
 function checkSameColumns(existing: readonly ColumnInfo[], incoming: readonly ColumnInfo[], node: ModelNode): void {

@@ -1,7 +1,7 @@
 import { decidePortAccess, type Grant, type PortPolicy } from '../access/index.js';
 import type { ModelNode } from '../compiler/index.js';
 import type { Mesh } from '../spec/index.js';
-import type { Dialect, Session } from '../warehouse/index.js';
+import { duckdbDialect, openWarehouse, type Dialect, type Session } from '../warehouse/index.js';
 import { BuildFailure } from './context.js';
 import type { BuildContext } from './context.js';
 import { RAW_SCHEMA, rawView } from './layout.js';
@@ -62,8 +62,7 @@ function unquote(ident: string): string {
  * data silently.
  */
 async function pointAtRaw(sql: string, ports: ReadonlySet<string>, d: Dialect, session: Session, node: ModelNode): Promise<string> {
-  const [row] = await session.query(`SELECT json_serialize_sql(${d.literal(sql)}) AS tree`);
-  const tree = JSON.parse(typeof row?.tree === 'string' ? row.tree : '{}') as unknown;
+  const tree = JSON.parse(await serializedTree(sql, d, session)) as unknown;
   const places: { offset: number; port: string }[] = [];
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) for (const item of value) visit(item);
@@ -92,6 +91,22 @@ async function pointAtRaw(sql: string, ports: ReadonlySet<string>, d: Dialect, s
     text = `${text.slice(0, place.offset)}${d.table(RAW_SCHEMA, rawView(domain, table))}${text.slice(place.offset + match[0].length)}`;
   }
   return text;
+}
+
+/**
+ * The model's parse tree by DuckDB's parser (json_serialize_sql), which models are
+ * validated with whatever the warehouse: on the warehouse itself when it is DuckDB,
+ * else on an in-memory DuckDB opened for it (only models reading masked ports raw get here).
+ */
+async function serializedTree(sql: string, d: Dialect, session: Session): Promise<string> {
+  const query = `SELECT json_serialize_sql(${duckdbDialect.literal(sql)}) AS tree`;
+  const parser = d.name === duckdbDialect.name ? undefined : await openWarehouse({ type: 'duckdb', path: ':memory:', threads: 1 });
+  try {
+    const [row] = await (parser ?? session).query(query);
+    return typeof row?.tree === 'string' ? row.tree : '{}';
+  } finally {
+    await parser?.close();
+  }
 }
 
 /** DuckDB's query_location counts UTF-8 bytes. */

@@ -24,6 +24,9 @@ export interface HistoryQuery {
   readonly validFrom?: string;
 }
 
+/** A date or timestamp both engines read: `2026-11-01`, `2026-11-01 08:00`, `2026-11-01T08:00:00.5`. */
+const timestampText = /^\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?)?$/;
+
 function keyColumns(node: SnapshotNode): string[] {
   return [node.spec.unique_key].flat();
 }
@@ -36,7 +39,11 @@ function where(d: Dialect, node: SnapshotNode, query: HistoryQuery): string {
     keys.forEach((k, i) => terms.push(`CAST(${d.ident(k)} AS VARCHAR) = ${d.literal(query.key?.[i] ?? '')}`));
   }
   if (query.validFrom !== undefined) {
-    terms.push(`(CAST(valid_from AS VARCHAR) = ${d.literal(query.validFrom)} OR valid_from = TRY_CAST(${d.literal(query.validFrom)} AS TIMESTAMP))`);
+    // As printed, or as any spelling of the same timestamp (read here, not by the engine: PostgreSQL has no TRY_CAST).
+    const spelled = `CAST(valid_from AS VARCHAR) = ${d.literal(query.validFrom)}`;
+    const given = query.validFrom.trim().replace('T', ' ');
+    const readable = timestampText.test(given) && !Number.isNaN(Date.parse(`${given.replace(' ', 'T')}Z`));
+    terms.push(readable ? `(${spelled} OR valid_from = CAST(${d.literal(given)} AS TIMESTAMP))` : spelled);
   }
   return terms.length === 0 ? '' : `WHERE ${terms.join(' AND ')}`;
 }
@@ -96,7 +103,8 @@ export async function repairSnapshot(
     // Each removed version hands its end (valid_to, is_current) to the surviving version of
     // its key just before it; of a run of removed versions, the latest one's end.
     const same = (a: string, b: string): string => keys.map((k) => `${a}.${ident(k)} IS NOT DISTINCT FROM ${b}.${ident(k)}`).join(' AND ');
-    await tx.execute(`CREATE OR REPLACE TEMP TABLE tessera_removed AS SELECT * FROM ${table} ${filter}`);
+    // A temporary table made in this transaction: a failure rolls it back with the rest.
+    await tx.execute(`CREATE TEMP TABLE tessera_removed AS SELECT * FROM ${table} ${filter}`);
     await tx.execute(`DELETE FROM ${table} ${filter}`);
     const handover = `SELECT ${keys.map((k) => `p.${ident(k)}`).join(', ')}, p.valid_from AS before_from, r.valid_to AS new_to, r.is_current AS new_current,
         row_number() OVER (PARTITION BY ${keys.map((k) => `p.${ident(k)}`).join(', ')}, p.valid_from ORDER BY r.valid_from DESC) AS n

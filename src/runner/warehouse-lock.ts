@@ -36,6 +36,35 @@ export class WarehouseUnavailableError extends WarehouseBusyError {
   }
 }
 
+/**
+ * A mesh's PostgreSQL warehouse. Many processes share one server, so there is no holder
+ * note as for a DuckDB file; what can go wrong is the URL's variable (unset) or the
+ * server (unreachable, refusing the login), said in one message without a stack.
+ */
+async function openPostgresWarehouse(
+  spec: Extract<NonNullable<MeshSpec['warehouse']>, { type: 'postgres' }>,
+  readOnly: boolean,
+  env: NodeJS.ProcessEnv,
+): Promise<{ warehouse: Warehouse; path: string; release: () => Promise<void>; empty: boolean }> {
+  const variable = spec.url_env;
+  // The loader refuses this already; a spec built in code may still lack it.
+  if (variable === undefined) throw new WarehouseBusyError('The PostgreSQL warehouse names no `url_env`.\nhint: Add `url_env: TESSERA_WAREHOUSE_URL` under `warehouse:` in tessera.yaml and set that variable to the URL.');
+  const url = env[variable]?.trim() ?? '';
+  if (url === '') {
+    throw new WarehouseBusyError(
+      `The PostgreSQL warehouse's URL comes from the environment variable ${variable}, which is ${env[variable] === undefined ? 'not set' : 'empty'}.\nhint: Set ${variable}=postgres://user:password@host:5432/database where Tessera runs (keep it out of the repository).`,
+    );
+  }
+  let warehouse: Warehouse;
+  try {
+    warehouse = await openWarehouse({ type: 'postgres', url, readOnly, ...(spec.max_sessions === undefined ? {} : { maxSessions: spec.max_sessions }) });
+  } catch (error) {
+    if (!(error instanceof WarehouseError)) throw error;
+    throw new WarehouseBusyError(`${error.message}\nhint: Check that the server is running and reachable, and that the URL in ${variable} names the right host, port, database, user and password.`);
+  }
+  return { warehouse, path: `postgres (${variable})`, release: () => warehouse.close(), empty: false };
+}
+
 export function warehousePath(root: string, spec: MeshSpec): string {
   const configured = spec.warehouse?.type === 'duckdb' ? spec.warehouse.path : undefined;
   return configured === undefined ? join(tesseraDir(root), 'warehouse.duckdb') : resolve(root, configured);
@@ -53,11 +82,9 @@ function holderFile(path: string): string {
 export async function openMeshWarehouse(
   root: string,
   spec: MeshSpec,
-  options: { readOnly?: boolean; command: string },
+  options: { readOnly?: boolean; command: string; env?: NodeJS.ProcessEnv },
 ): Promise<{ warehouse: Warehouse; path: string; release: () => Promise<void>; empty: boolean }> {
-  if (spec.warehouse?.type === 'postgres') {
-    throw new WarehouseBusyError('The PostgreSQL warehouse is not supported yet; use `type: duckdb` in tessera.yaml.');
-  }
+  if (spec.warehouse?.type === 'postgres') return openPostgresWarehouse(spec.warehouse, options.readOnly === true, options.env ?? process.env);
   const path = warehousePath(root, spec);
   if (options.readOnly && !existsSync(path)) {
     // Nothing has run yet: readers see an empty warehouse rather than an error about a missing file.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cron, duration, identifier, teamId } from './primitives.js';
 import { meshAlertsSchema } from './alerts.js';
-import { accessLevels } from './product.js';
+import { accessLevels, urlHasPassword } from './product.js';
 
 const duckdbWarehouse = z.strictObject({
   type: z.literal('duckdb'),
@@ -10,17 +10,56 @@ const duckdbWarehouse = z.strictObject({
   memory_limit: z.string().optional().describe('e.g. "4GB".'),
 });
 
-const postgresWarehouse = z.strictObject({
-  type: z.literal('postgres'),
-  url: z.string().describe('Connection URL; ${ENV_VAR} is expanded, so secrets stay out of the file.'),
-});
+const postgresWarehouse = z
+  .strictObject({
+    type: z.literal('postgres'),
+    url_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name, e.g. TESSERA_WAREHOUSE_URL')
+      .optional()
+      .describe('Required: the environment variable holding the connection URL (postgres://user:password@host:5432/database); credentials stay out of the repository.'),
+    url: z.string().optional().describe('Not supported: a URL in tessera.yaml would put credentials in the repository; use url_env.'),
+    max_sessions: z.int().min(2).optional().describe('Connections kept open at most (parallel nodes, the gateway); default 10.'),
+  })
+  // Checked here rather than by a required field, so that a mesh with `url` hears about url_env once, with the reason.
+  .superRefine((warehouse, ctx) => {
+    if (warehouse.url === undefined) {
+      if (warehouse.url_env === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['type'], message: 'a postgres warehouse needs `url_env`: the environment variable holding its connection URL', params: { hint: 'Add `url_env: TESSERA_WAREHOUSE_URL` (any name) and set that variable where Tessera runs.' } });
+      }
+      return;
+    }
+    const leaked = urlHasPassword(warehouse.url) ? '; then change that password, since it has been written down' : '';
+    ctx.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message: 'is not supported: the connection URL comes from the environment, so that credentials stay out of the repository',
+      params: { hint: `Remove \`url\`, set an environment variable such as TESSERA_WAREHOUSE_URL to the URL where Tessera runs, and name it with \`url_env: TESSERA_WAREHOUSE_URL\`${leaked}.` },
+    });
+  });
 
 export const warehouseSchema = z.discriminatedUnion('type', [duckdbWarehouse, postgresWarehouse]);
 
-export const stateSchema = z.strictObject({
-  type: z.enum(['embedded', 'postgres']),
-  url: z.string().optional().describe('For postgres: connection URL (${ENV_VAR} is expanded).'),
-});
+/**
+ * The state store always lives in the warehouse's `tessera_state` schema (ADR 0008), so on
+ * a PostgreSQL warehouse it is in PostgreSQL already; a separate state server is not
+ * supported, and saying so beats a setting that does nothing.
+ */
+export const stateSchema = z
+  .strictObject({
+    type: z.enum(['embedded', 'postgres']).describe('embedded: in the warehouse (the only kind; on a PostgreSQL warehouse that is PostgreSQL).'),
+    url: z.string().optional().describe('Not supported: the state lives in the warehouse.'),
+  })
+  .superRefine((state, ctx) => {
+    if (state.type === 'postgres' || state.url !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [state.url === undefined ? 'type' : 'url'],
+        message: 'a state store apart from the warehouse is not supported: runs, checks and incidents are kept in the warehouse\'s tessera_state schema',
+        params: { hint: 'Remove `state:`; with `warehouse: { type: postgres, url_env: … }` the state is kept in that PostgreSQL database.' },
+      });
+    }
+  });
 
 const ruleSetting = z.union([
   z.enum(['off', 'info', 'warning', 'error']),

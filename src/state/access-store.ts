@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Row } from '../warehouse/index.js';
 import { STATE_SCHEMA } from './sql-state-store.js';
-import { StateTables } from './state-tables.js';
+import { StateTables, underLock } from './state-tables.js';
 import { num, text, utc } from './values.js';
 
 /** Who a token acts as. Members are named by e-mail; their teams come from teams.yaml when the token is used. */
@@ -86,7 +86,7 @@ export class SqlAccessStore extends StateTables {
 
   async migrate(): Promise<void> {
     await this.serial((s) =>
-      s.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
+      underLock(s, this.dialect, 'migrate', (tx) => tx.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
         CREATE TABLE IF NOT EXISTS ${this.t('tokens')} (
           id VARCHAR, hash VARCHAR, kind VARCHAR, subject VARCHAR, label VARCHAR, created_at TIMESTAMP, created_by VARCHAR,
           expires_at TIMESTAMP, revoked_at TIMESTAMP, last_used_at TIMESTAMP);
@@ -95,7 +95,7 @@ export class SqlAccessStore extends StateTables {
           status VARCHAR, created_at TIMESTAMP, decided_at TIMESTAMP, decided_by VARCHAR, reason VARCHAR);
         CREATE TABLE IF NOT EXISTS ${this.t('audit_log')} (
           queried_at TIMESTAMP, subject VARCHAR, teams VARCHAR, client VARCHAR, path VARCHAR, sql VARCHAR, ports VARCHAR, masked VARCHAR,
-          row_count BIGINT, bytes BIGINT, duration_ms DOUBLE, outcome VARCHAR, error VARCHAR);`),
+          row_count BIGINT, bytes BIGINT, duration_ms DOUBLE PRECISION, outcome VARCHAR, error VARCHAR);`)),
     );
   }
 
@@ -152,10 +152,10 @@ export class SqlAccessStore extends StateTables {
   async createAccessRequest(request: Omit<AccessRequest, 'id' | 'status' | 'createdAt' | 'decidedAt' | 'decidedBy' | 'reason'>, now = new Date()): Promise<AccessRequest> {
     const d = this.dialect;
     const [row] = await this.serial((s) =>
-      s.query(`INSERT INTO ${this.t('access_requests')} (id, port, requester, team, unmasked, purpose, expires_at, status, created_at)
+      underLock(s, d, 'access_requests', (tx) => tx.query(`INSERT INTO ${this.t('access_requests')} (id, port, requester, team, unmasked, purpose, expires_at, status, created_at)
         SELECT coalesce(max(id), 0) + 1, ${d.literal(request.port)}, ${d.literal(request.requester)}, ${d.literal(request.team ?? null)},
           ${d.literal(request.unmasked)}, ${d.literal(request.purpose)}, ${request.expiresAt ? d.timestamp(new Date(request.expiresAt)) : 'NULL'},
-          'pending', ${d.timestamp(now)} FROM ${this.t('access_requests')} RETURNING *`),
+          'pending', ${d.timestamp(now)} FROM ${this.t('access_requests')} RETURNING *`)),
     );
     if (!row) throw new Error('the access request was not recorded');
     return toRequest(row);
@@ -243,30 +243,37 @@ export class SqlAccessStore extends StateTables {
     await this.flush();
     const d = this.dialect;
     const since = new Date((options.now ?? new Date()).getTime() - options.days * 86_400_000);
+    // Plain SQL both engines run: grouped by reader and day here, and the JSON lists of
+    // ports and teams in each group read in JavaScript.
     const rows = await this.serial((s) =>
-      s.query(`WITH reads AS (
-          SELECT unnest(CAST(json(ports) AS VARCHAR[])) AS port, subject, teams, queried_at AS read_at FROM ${this.t('audit_log')}
-          WHERE outcome = 'ok' AND queried_at >= ${d.timestamp(since)})
-        SELECT port, count(*) AS queries, count(DISTINCT subject) AS readers, max(read_at) AS last_read_at,
-          list(DISTINCT teams) AS team_lists,
-          list({'day': strftime(read_at, '%Y-%m-%d'), 'n': 1}) AS days
-        FROM reads GROUP BY port ORDER BY port`),
+      s.query(`SELECT ports, subject, teams, CAST(CAST(queried_at AS DATE) AS VARCHAR) AS day, count(*) AS n, max(queried_at) AS queried_at
+        FROM ${this.t('audit_log')} WHERE outcome = 'ok' AND queried_at >= ${d.timestamp(since)} GROUP BY ports, subject, teams, CAST(queried_at AS DATE)`),
     );
-    return rows.map((r) => {
-      const perDay = new Map<string, number>();
-      for (const day of (r.days ?? []) as { day: string }[]) perDay.set(day.day, (perDay.get(day.day) ?? 0) + 1);
-      const teams = new Set<string>();
-      for (const list of (r.team_lists ?? []) as string[]) for (const t of JSON.parse(list) as string[]) teams.add(t);
-      const last = utc(r.last_read_at);
-      return {
-        port: text(r.port),
-        queries: num(r.queries),
-        readers: num(r.readers),
-        teams: [...teams].sort(),
-        ...(last === undefined ? {} : { lastReadAt: last }),
-        perDay: [...perDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, queries]) => ({ day, queries })),
-      };
-    });
+    const byPort = new Map<string, { queries: number; readers: Set<string>; teams: Set<string>; last?: string; perDay: Map<string, number> }>();
+    for (const r of rows) {
+      const teams = JSON.parse(text(r.teams) || '[]') as string[];
+      const day = text(r.day);
+      const at = utc(r.queried_at);
+      for (const port of new Set(JSON.parse(text(r.ports) || '[]') as string[])) {
+        const usage = byPort.get(port) ?? { queries: 0, readers: new Set<string>(), teams: new Set<string>(), perDay: new Map<string, number>() };
+        usage.queries += num(r.n);
+        usage.readers.add(text(r.subject));
+        for (const team of teams) usage.teams.add(team);
+        if (at !== undefined && (usage.last === undefined || at > usage.last)) usage.last = at;
+        usage.perDay.set(day, (usage.perDay.get(day) ?? 0) + num(r.n));
+        byPort.set(port, usage);
+      }
+    }
+    return [...byPort]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([port, usage]) => ({
+        port,
+        queries: usage.queries,
+        readers: usage.readers.size,
+        teams: [...usage.teams].sort(),
+        ...(usage.last === undefined ? {} : { lastReadAt: usage.last }),
+        perDay: [...usage.perDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, queries]) => ({ day, queries })),
+      }));
   }
 
   async close(): Promise<void> {

@@ -2,11 +2,44 @@ import { randomBytes } from 'node:crypto';
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { Dialect, Row, Session } from '../warehouse/index.js';
 import { num, text, utc } from './values.js';
+import { underLock } from './state-tables.js';
 import type { CheckOutcome, CheckRecord, NodeResult, PortVersion, PortVersionStatus, RunRecord, RunStatus, SnapshotRepair, StateStore } from './store.js';
 
 /** The schema holding Tessera's own records, next to the data it describes. */
 export const STATE_SCHEMA = 'tessera_state';
-const SCHEMA_VERSION = 1;
+
+/** The state's migrations, in order; a migration once released is never edited, only followed by another. */
+export const STATE_MIGRATIONS: readonly { readonly name: string; readonly sql: (t: (name: string) => string) => string }[] = [
+  {
+    name: 'runs, node results, port versions, check results',
+    sql: (t) => `CREATE TABLE IF NOT EXISTS ${t('meta')} (key VARCHAR, value VARCHAR);
+      CREATE TABLE IF NOT EXISTS ${t('runs')} (
+        id INTEGER, status VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, selector VARCHAR, pid INTEGER,
+        nodes INTEGER, built INTEGER, published INTEGER, failed INTEGER, skipped INTEGER, row_count BIGINT);
+      CREATE TABLE IF NOT EXISTS ${t('node_results')} (
+        run_id INTEGER, node_id VARCHAR, kind VARCHAR, product VARCHAR, status VARCHAR, started_at TIMESTAMP,
+        duration_ms DOUBLE PRECISION, row_count BIGINT, bytes BIGINT, error VARCHAR);
+      CREATE TABLE IF NOT EXISTS ${t('port_versions')} (
+        port VARCHAR, version INTEGER, run_id INTEGER, table_name VARCHAR, status VARCHAR, is_current BOOLEAN,
+        created_at TIMESTAMP, row_count BIGINT, columns VARCHAR, audit VARCHAR);
+      CREATE TABLE IF NOT EXISTS ${t('check_results')} (
+        run_id INTEGER, node_id VARCHAR, name VARCHAR, text VARCHAR, type VARCHAR, outcome VARCHAR, value_number DOUBLE PRECISION,
+        value_text VARCHAR, threshold VARCHAR, message VARCHAR, duration_ms DOUBLE PRECISION, sample VARCHAR, implied BOOLEAN, measured_at TIMESTAMP)`,
+  },
+  {
+    name: 'warnings, run kinds, content digests, contracts, unchanged versions',
+    sql: (t) => `ALTER TABLE ${t('node_results')} ADD COLUMN IF NOT EXISTS warnings VARCHAR;
+      ALTER TABLE ${t('runs')} ADD COLUMN IF NOT EXISTS kind VARCHAR;
+      ALTER TABLE ${t('port_versions')} ADD COLUMN IF NOT EXISTS digest VARCHAR;
+      ALTER TABLE ${t('port_versions')} ADD COLUMN IF NOT EXISTS contract VARCHAR;
+      ALTER TABLE ${t('node_results')} ADD COLUMN IF NOT EXISTS unchanged_version INTEGER`,
+  },
+  {
+    name: 'check metrics, snapshot repairs',
+    sql: (t) => `CREATE TABLE IF NOT EXISTS ${t('metrics')} (run_id INTEGER, node_id VARCHAR, key VARCHAR, value DOUBLE PRECISION, measured_at TIMESTAMP);
+      CREATE TABLE IF NOT EXISTS ${t('snapshot_repairs')} (snapshot VARCHAR, repaired_at TIMESTAMP, action VARCHAR, reason VARCHAR, by_user VARCHAR, removed VARCHAR, adjusted INTEGER)`,
+  },
+];
 
 /**
  * The state store in SQL tables of the warehouse itself (ADR 0008): a port's switch
@@ -32,35 +65,29 @@ export class SqlStateStore implements StateStore {
     return next;
   }
 
+  /**
+   * Applies the migrations this Tessera knows and the state has not had, in order, each
+   * recorded in `migrations`; in one transaction that other processes starting at the
+   * same moment wait for, so each is applied once. Each is written so that it also holds
+   * on a state made before migrations were recorded (IF NOT EXISTS).
+   */
   async migrate(): Promise<void> {
-    await this.serial(async (s) => {
-      await s.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
-        CREATE TABLE IF NOT EXISTS ${this.t('meta')} (key VARCHAR, value VARCHAR);
-        CREATE TABLE IF NOT EXISTS ${this.t('runs')} (
-          id INTEGER, status VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP, selector VARCHAR, pid INTEGER,
-          nodes INTEGER, built INTEGER, published INTEGER, failed INTEGER, skipped INTEGER, row_count BIGINT);
-        CREATE TABLE IF NOT EXISTS ${this.t('node_results')} (
-          run_id INTEGER, node_id VARCHAR, kind VARCHAR, product VARCHAR, status VARCHAR, started_at TIMESTAMP,
-          duration_ms DOUBLE, row_count BIGINT, bytes BIGINT, error VARCHAR);
-        CREATE TABLE IF NOT EXISTS ${this.t('port_versions')} (
-          port VARCHAR, version INTEGER, run_id INTEGER, table_name VARCHAR, status VARCHAR, is_current BOOLEAN,
-          created_at TIMESTAMP, row_count BIGINT, columns VARCHAR, audit VARCHAR);
-        CREATE TABLE IF NOT EXISTS ${this.t('check_results')} (
-          run_id INTEGER, node_id VARCHAR, name VARCHAR, text VARCHAR, type VARCHAR, outcome VARCHAR, value_number DOUBLE,
-          value_text VARCHAR, threshold VARCHAR, message VARCHAR, duration_ms DOUBLE, sample VARCHAR, implied BOOLEAN, measured_at TIMESTAMP);
-        ALTER TABLE ${this.t('node_results')} ADD COLUMN IF NOT EXISTS warnings VARCHAR;
-        ALTER TABLE ${this.t('runs')} ADD COLUMN IF NOT EXISTS kind VARCHAR;
-        ALTER TABLE ${this.t('port_versions')} ADD COLUMN IF NOT EXISTS digest VARCHAR;
-        ALTER TABLE ${this.t('port_versions')} ADD COLUMN IF NOT EXISTS contract VARCHAR;
-        ALTER TABLE ${this.t('node_results')} ADD COLUMN IF NOT EXISTS unchanged_version INTEGER;
-        CREATE TABLE IF NOT EXISTS ${this.t('metrics')} (run_id INTEGER, node_id VARCHAR, key VARCHAR, value DOUBLE, measured_at TIMESTAMP);
-        CREATE TABLE IF NOT EXISTS ${this.t('snapshot_repairs')} (snapshot VARCHAR, repaired_at TIMESTAMP, action VARCHAR, reason VARCHAR, by_user VARCHAR, removed VARCHAR, adjusted INTEGER);`);
-      const [row] = await s.query(`SELECT value FROM ${this.t('meta')} WHERE key = 'schema_version'`);
-      if (!row) await s.execute(`INSERT INTO ${this.t('meta')} VALUES ('schema_version', '${SCHEMA_VERSION}')`);
-      else if (row.value !== String(SCHEMA_VERSION)) {
-        throw new Error(`The state store has schema version ${text(row.value)}; this Tessera knows version ${SCHEMA_VERSION}.`);
-      }
-    });
+    await this.serial((s) =>
+      underLock(s, this.dialect, 'migrate', async (tx) => {
+        await tx.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
+          CREATE TABLE IF NOT EXISTS ${this.t('migrations')} (version INTEGER, name VARCHAR, applied_at TIMESTAMP)`);
+        const applied = new Set((await tx.query(`SELECT version FROM ${this.t('migrations')}`)).map((r) => num(r.version)));
+        const newest = Math.max(0, ...applied);
+        const known = STATE_MIGRATIONS.length;
+        if (newest > known) throw new Error(`The state store was migrated by a newer Tessera (migration ${newest}); this Tessera knows ${known}. Upgrade Tessera.`);
+        for (const [index, migration] of STATE_MIGRATIONS.entries()) {
+          const version = index + 1;
+          if (applied.has(version)) continue;
+          await tx.execute(migration.sql((name) => this.t(name)));
+          await tx.execute(`INSERT INTO ${this.t('migrations')} VALUES (${version}, ${this.dialect.literal(migration.name)}, ${this.dialect.timestamp(new Date())})`);
+        }
+      }),
+    );
   }
 
   async secret(key: string): Promise<string> {
@@ -89,11 +116,12 @@ export class SqlStateStore implements StateStore {
 
   async startRun(run: { selector: string; pid: number; nodes: number; startedAt: Date; kind?: 'run' | 'test' }): Promise<number> {
     const d = this.dialect;
+    // Two processes sharing the warehouse must not take the same next id.
     const [row] = await this.serial((s) =>
-      s.query(`INSERT INTO ${this.t('runs')} (id, status, started_at, finished_at, selector, pid, nodes, built, published, failed, skipped, row_count, kind)
+      underLock(s, d, 'runs', (tx) => tx.query(`INSERT INTO ${this.t('runs')} (id, status, started_at, finished_at, selector, pid, nodes, built, published, failed, skipped, row_count, kind)
         SELECT coalesce(max(id), 0) + 1, 'running', ${d.timestamp(run.startedAt)}, NULL, ${d.literal(run.selector)}, ${run.pid},
                ${run.nodes}, 0, 0, 0, 0, 0, ${d.literal(run.kind ?? 'run')}
-        FROM ${this.t('runs')} RETURNING id`),
+        FROM ${this.t('runs')} RETURNING id`)),
     );
     return Number(row?.id);
   }
@@ -107,11 +135,16 @@ export class SqlStateStore implements StateStore {
     );
   }
 
-  async abandonUnfinishedRuns(): Promise<number[]> {
-    const rows = await this.serial((s) =>
-      s.query(`UPDATE ${this.t('runs')} SET status = 'abandoned' WHERE status = 'running' RETURNING id`),
-    );
-    return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  async abandonUnfinishedRuns(alive?: (ids: readonly number[]) => Promise<ReadonlySet<number>>): Promise<number[]> {
+    if (!alive) {
+      const rows = await this.serial((s) => s.query(`UPDATE ${this.t('runs')} SET status = 'abandoned' WHERE status = 'running' RETURNING id`));
+      return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    }
+    const running = (await this.serial((s) => s.query(`SELECT id FROM ${this.t('runs')} WHERE status = 'running'`))).map((r) => Number(r.id));
+    const living = await alive(running);
+    const dead = running.filter((id) => !living.has(id)).sort((a, b) => a - b);
+    if (dead.length > 0) await this.serial((s) => s.execute(`UPDATE ${this.t('runs')} SET status = 'abandoned' WHERE status = 'running' AND id IN (${dead.join(', ')})`));
+    return dead;
   }
 
   async recordNodeResults(runId: number, results: readonly NodeResult[]): Promise<void> {

@@ -24,3 +24,21 @@ export abstract class StateTables {
     return next;
   }
 }
+
+/**
+ * Runs `work` in one transaction that other processes doing the same `name` wait for:
+ * creating the state's tables, or taking the next id of a table as `max(id) + 1`, which
+ * two processes sharing a PostgreSQL warehouse would otherwise do at the same moment.
+ */
+export function underLock<T>(session: Session, dialect: Dialect, name: string, work: (tx: Session) => Promise<T>): Promise<T> {
+  return session.transaction(async (tx) => {
+    await lockIn(tx, dialect, name);
+    return work(tx);
+  });
+}
+
+/** Takes the lock of `name` in the transaction already open on `session` (released when it ends). */
+export async function lockIn(session: Session, dialect: Dialect, name: string): Promise<void> {
+  const lock = dialect.exclusiveLock(name);
+  if (lock !== undefined) await session.query(lock);
+}

@@ -18,3 +18,4 @@ export {
 } from './warehouse.js';
 export { openWarehouse } from './open.js';
 export { duckdbDialect } from './duckdb/dialect.js';
+export { postgresDialect } from './postgres/dialect.js';

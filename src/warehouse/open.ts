@@ -1,8 +1,8 @@
 import { openDuckDB } from './duckdb/adapter.js';
+import { openPostgres } from './postgres/adapter.js';
 import type { Warehouse, WarehouseConfig } from './warehouse.js';
 
 /** Opens the warehouse a mesh is configured with. */
 export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse> {
-  if (config.type === 'postgres') throw new Error('The PostgreSQL adapter is being built (issue 15).');
-  return openDuckDB(config);
+  return config.type === 'postgres' ? openPostgres(config) : openDuckDB(config);
 }

@@ -70,6 +70,11 @@ export interface Dialect {
   setSearchPath(schema: string): string;
   /** CREATE [OR REPLACE] TABLE target AS select. */
   createTableAs(schema: string, name: string, select: string, options?: { readonly replace?: boolean }): string;
+  /**
+   * `createTableAs` split around its SELECT, for model SQL whose errors must point at the
+   * model's own lines: `prefix + select + suffix`, with no line break in the prefix.
+   */
+  createTableAsParts(schema: string, name: string, options?: { readonly replace?: boolean }): { readonly prefix: string; readonly suffix: string };
   /** CREATE OR REPLACE VIEW with an explicit column list, so the view never gains columns silently. */
   createView(schema: string, name: string, columns: readonly string[], fromSchema: string, fromTable: string): string;
   /**
@@ -90,6 +95,11 @@ export interface Dialect {
    * undefined when the engine cannot read files itself.
    */
   readFiles?(format: 'csv' | 'parquet' | 'json', path: string, options: Readonly<Record<string, string | number | boolean>>): string;
+  /**
+   * A contract's type (contracts use DuckDB's names) as this engine writes it in SQL, e.g.
+   * in a CAST; checked, since it comes from YAML.
+   */
+  typeName(type: string): string;
   /** A one-row query whose column i is the canonical spelling of types[i] (as `columns()` reports types). */
   canonicalTypes(types: readonly string[]): string;
   /** A boolean expression: the whole text of `expression` matches the regular expression `pattern`. */
@@ -98,6 +108,18 @@ export interface Dialect {
   percentile(expression: string, fraction: number): string;
   /** A one-row query: `row_count` of a table and `row_width`, its estimated bytes per row (NULL when unknown). */
   tableStats(schema: string, name: string): string;
+  /**
+   * A one-row query over a table's content in one scan: `n` (its rows), and `hash_sum` and
+   * `hash_xor` (text): a sum and an xor of one hash per row, which do not depend on row
+   * order (the sum also counts duplicate rows). Equal content gives equal values.
+   */
+  contentDigest(schema: string, name: string): string;
+  /**
+   * A statement that, run inside a transaction, makes every other process that runs it
+   * with the same `name` wait until this transaction ends (PostgreSQL's transaction-level
+   * advisory lock), or undefined when the engine has one writer at a time and needs none.
+   */
+  exclusiveLock(name: string): string | undefined;
 }
 
 /** A column of a table that `load()` creates, typed in the warehouse's own spelling. */
@@ -122,6 +144,9 @@ export interface Warehouse extends Session {
    * `batches` (values in column order) by the engine's bulk path (an appender, COPY),
    * never one INSERT per row; returns the number of rows loaded. Ingestion from other
    * databases streams through it, so a large source never sits whole in memory.
+   * Values that JSON has no type for come as text: DECIMAL, 64-bit integers, dates and
+   * timestamps as the engine would write them, BLOB as `\x` hex, INTERVAL as an ISO 8601
+   * duration (`P1DT2H`).
    */
   load?(schema: string, name: string, columns: readonly LoadColumn[], batches: AsyncIterable<readonly (readonly JsonValue[])[]>, options?: { readonly append?: boolean }): Promise<number>;
 }
@@ -169,6 +194,8 @@ export interface PostgresWarehouseConfig {
   readonly url: string;
   /** Sessions kept open at most (parallel nodes, the gateway); default 10. */
   readonly maxSessions?: number;
+  /** Every session's transactions are read-only (the server refuses writes), as a read-only DuckDB open. */
+  readonly readOnly?: boolean;
 }
 
 export type WarehouseConfig = DuckDBWarehouseConfig | PostgresWarehouseConfig;

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics/index.js';
-import { diskFiles } from '../loader/index.js';
+import { diskFiles, meshFileName } from '../loader/index.js';
 import { RecordingFiles, replayDigest, type MeshInput } from './input-digest.js';
 import type { OpenedMesh } from './open-mesh.js';
 import { meshRootProblem, tesseraDir } from './paths.js';
@@ -72,7 +72,8 @@ export async function validateMesh(dir: string, options: { cache?: boolean; toda
   const useCache = options.cache !== false;
   const memoPath = join(tesseraDir(root), 'cache', 'validate-v1.json');
   const today = options.today ?? todayUtc();
-  const tool = toolIdentity(today);
+  // The mesh file is part of what was validated: another TESSERA_CONFIG is another mesh.
+  const tool = `${toolIdentity(today)} ${JSON.stringify(meshFileName())}`;
   if (useCache) {
     const memo = await readMemo(memoPath);
     if (memo?.tool === tool && replayDigest(diskFiles(root), memo.inputs) === memo.digest) {

@@ -94,6 +94,19 @@ export const ORDERS_CSV = 'order_id,customer_id,amount,status\n1,10,12.50,placed
 
 export const CUSTOMERS_JSON = '{"customer_id": 10, "city": "Utrecht"}\n{"customer_id": 11, "city": "Leiden"}\n';
 
+/**
+ * The farm on a PostgreSQL warehouse whose URL is in the environment variable `urlEnv`:
+ * the models that use DuckDB-only SQL written in SQL both engines run (the same rows).
+ */
+export function postgresFarm(urlEnv: string): Record<string, string> {
+  return {
+    'tessera.yaml': `name: farm\nwarehouse: { type: postgres, url_env: ${urlEnv} }\n`,
+    'products/lab/trials/models/trials.sql': 'select * from (values (0), (1), (2), (3), (4)) as t(trial)\n',
+    // DuckDB's sum of a DECIMAL(10,2) is a DECIMAL(38,2), PostgreSQL's a numeric of any precision: the contract says DECIMAL(38,2).
+    'products/finance/revenue/models/revenue.sql': 'select status, count(*) as orders, cast(sum(amount) as decimal(38, 2)) as amount\nfrom sales.orders\ngroup by status\n',
+  };
+}
+
 /** A mesh folder with the farm's files (and any overrides); remove it with `cleanup`. */
 export function writeFarm(overrides: Readonly<Record<string, string>> = {}): { dir: string; write: (path: string, text: string) => void; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-farm-'));

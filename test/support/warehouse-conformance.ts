@@ -112,6 +112,13 @@ export function describeWarehouseConformance(name: string, open: () => Promise<W
       expect(JSON.parse(JSON.stringify(result)), 'rows survive JSON unchanged').toEqual(result);
     });
 
+    it('keeps both columns of a repeated name and a column named __proto__', async () => {
+      const [row] = await rows('SELECT 1 AS a, 2 AS a, 3 AS "__proto__"');
+      expect(Object.keys(row ?? {})).toEqual(['a', 'a:1', '__proto__']);
+      expect(row?.['a:1']).toBe(2);
+      expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    });
+
     it('commits a transaction and returns what its work returns', async () => {
       const t = d.table(await freshSchema('commit'), 't');
       await run(`CREATE TABLE ${t} (id INTEGER)`);
@@ -275,6 +282,55 @@ export function describeWarehouseConformance(name: string, open: () => Promise<W
       for (const hostile of ['INTEGER); DROP TABLE x; --', 'INTEGER) AS t0, (SELECT 1', "VARCHAR'"]) {
         expect(() => d.canonicalTypes([hostile]), hostile).toThrow();
       }
+    });
+
+    it('writes contract types (DuckDB names) as types the engine creates, spelled as canonicalTypes() spells the contract type', async () => {
+      const schema = await freshSchema('type_names');
+      const types = ['INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL(12,2)', 'VARCHAR', 'BOOLEAN', 'DATE', 'TIMESTAMP'];
+      await run(`CREATE TABLE ${d.table(schema, 't')} (${types.map((type, index) => `c${index} ${d.typeName(type)}`).join(', ')})`);
+      const canonical = Object.values((await rows(d.canonicalTypes(types)))[0] ?? {});
+      expect((await warehouse.columns(schema, 't')).map((column) => column.type)).toEqual(canonical);
+      await expectRows(`SELECT CAST(NULL AS ${d.typeName('DOUBLE')}) AS nothing`, [{ nothing: null }]);
+      expect(() => d.typeName('INTEGER); DROP TABLE x; --')).toThrow();
+    });
+
+    it('digests a table\'s content whatever the order of its rows, and tells different content apart', async () => {
+      const schema = await freshSchema('digest');
+      await run(d.createTableAs(schema, 'a', "SELECT * FROM (VALUES (1, 'x'), (2, 'y'), (2, 'y')) AS v(id, name)"));
+      await run(d.createTableAs(schema, 'b', "SELECT * FROM (VALUES (2, 'y'), (1, 'x'), (2, 'y')) AS v(id, name) ORDER BY id DESC"));
+      await run(d.createTableAs(schema, 'c', "SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(id, name)"));
+      await run(d.createTableAs(schema, 'e', "SELECT * FROM (VALUES (1, 'x'), (2, 'z'), (2, 'z')) AS v(id, name)"));
+      const [a, b, c, e] = await Promise.all(['a', 'b', 'c', 'e'].map(async (name) => (await rows(d.contentDigest(schema, name)))[0]));
+      expect(a?.n).toBe(3);
+      expect(b).toEqual(a);
+      expect(c?.n).toBe(2);
+      expect([c?.hash_sum, e?.hash_sum]).not.toContain(a?.hash_sum);
+      expect(typeof a?.hash_sum).toBe('string');
+    });
+
+    it('wraps a SELECT with createTableAsParts() so that its errors keep the SELECT\'s lines', async () => {
+      const schema = await freshSchema('parts');
+      for (const replace of [false, true]) {
+        const parts = d.createTableAsParts(schema, 't', { replace });
+        expect(parts.prefix).not.toContain('\n');
+        await run(`${parts.prefix}SELECT ${replace ? 2 : 1} AS a -- a comment on the last line${parts.suffix}`);
+        await expectRows(`SELECT a FROM ${d.table(schema, 't')}`, [{ a: replace ? 2 : 1 }]);
+      }
+      const parts = d.createTableAsParts(schema, 't', { replace: true });
+      const error = await rejection(warehouse.execute(`${parts.prefix}SELECT 1 AS a,\n  nope AS b${parts.suffix}`));
+      expect(error).toMatchObject({ code: 'warehouse/sql', line: 2 });
+      await expectRows(`SELECT a FROM ${d.table(schema, 't')}`, [{ a: 2 }]);
+    });
+
+    it('hands a transaction a session that cannot be closed, and refuses work after close', async () => {
+      await expect(warehouse.transaction((tx) => tx.close())).rejects.toThrow(/transaction/);
+      const other = await open();
+      const session = await other.connect();
+      await other.close();
+      await other.close();
+      await session.close();
+      await expect(session.query('SELECT 1')).rejects.toThrow(/closed/);
+      await expect(other.connect()).rejects.toThrow(/closed/);
     });
 
     it('resolves bare names in the schema set by setSearchPath()', async () => {

@@ -167,9 +167,11 @@ async function loadProductState(reader: StateReader, entry: ProductEntry): Promi
   const historyRows =
     ids.length === 0
       ? []
-      : await reader.query(`SELECT run_id, node_id, name, outcome, value_number, value_text, threshold, message, measured_at
-          FROM ${STATE_SCHEMA}.check_results WHERE node_id IN (${ids.join(', ')})
-          QUALIFY row_number() OVER (PARTITION BY node_id, name ORDER BY run_id DESC) <= ${HISTORY}
+      : await reader.query(`SELECT run_id, node_id, name, outcome, value_number, value_text, threshold, message, measured_at FROM (
+            SELECT run_id, node_id, name, outcome, value_number, value_text, threshold, message, measured_at,
+              row_number() OVER (PARTITION BY node_id, name ORDER BY run_id DESC) AS recency
+            FROM ${STATE_SCHEMA}.check_results WHERE node_id IN (${ids.join(', ')})
+          ) AS recent WHERE recency <= ${HISTORY}
           ORDER BY node_id, name, run_id DESC`);
   const history = new Map<string, CheckResultRow[]>();
   for (const row of historyRows) {

@@ -128,8 +128,10 @@ export class StateReader {
   }
 
   private async load(catalog: Catalog, runId: number): Promise<Status> {
-    const nodeRows = await this.query(`SELECT node_id, run_id, status, warnings FROM ${S}.node_results
-      QUALIFY row_number() OVER (PARTITION BY node_id ORDER BY run_id DESC) = 1`);
+    // A window in a subquery, not QUALIFY: PostgreSQL has no QUALIFY.
+    const nodeRows = await this.query(`SELECT node_id, run_id, status, warnings FROM (
+        SELECT node_id, run_id, status, warnings, row_number() OVER (PARTITION BY node_id ORDER BY run_id DESC) AS recency FROM ${S}.node_results
+      ) AS latest WHERE recency = 1`);
     const nodes = new Map(nodeRows.map((r) => [text(r.node_id), { runId: Number(r.run_id), status: text(r.status), warnings: hasWarnings(r.warnings) }]));
     const checkRows = await this.query(`SELECT c.run_id, c.node_id, c.name, c.outcome, c.value_number, c.value_text, c.threshold, c.message, c.measured_at
       FROM ${S}.check_results AS c

@@ -2,9 +2,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBWarehouseConfig, Row, Session, Warehouse, ColumnInfo, RelationInfo } from '../warehouse.js';
+import type { DuckDBWarehouseConfig, JsonValue, LoadColumn, Row, Session, Warehouse, ColumnInfo, RelationInfo } from '../warehouse.js';
 import { duckdbDialect } from './dialect.js';
 import { openError } from './errors.js';
+import { appendRows } from './load.js';
 import { DuckDBSession } from './session.js';
 
 export async function openDuckDB(config: DuckDBWarehouseConfig): Promise<Warehouse> {
@@ -82,6 +83,12 @@ class DuckDBWarehouse implements Warehouse {
   async sandbox(allowedDirectories: readonly string[]): Promise<void> {
     const list = allowedDirectories.map((dir) => duckdbDialect.literal(dir.endsWith('/') ? dir : `${dir}/`)).join(', ');
     await this.main.execute(`SET allowed_directories = [${list}]; SET enable_external_access = false; SET allow_community_extensions = false`);
+  }
+
+  /** Bulk loads go through DuckDB's appender on a connection of their own (load.ts). */
+  load(schema: string, name: string, columns: readonly LoadColumn[], batches: AsyncIterable<readonly (readonly JsonValue[])[]>, options?: { readonly append?: boolean }): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('load() called on a closed warehouse.'));
+    return appendRows(this.instance, this.database, schema, name, columns, batches, options);
   }
 
   async connect(): Promise<Session> {

@@ -1,4 +1,5 @@
 /** DuckDB's SQL text. Pure: it writes strings and runs nothing. */
+import { bareSelect, checkedType, ident, standardSql, table } from '../sql-text.js';
 import type { Dialect } from '../warehouse.js';
 
 const optionKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -8,15 +9,6 @@ const readDefaults: Record<'csv' | 'parquet' | 'json', Readonly<Record<string, s
   parquet: {},
   json: { format: 'auto' },
 };
-const sqlType = /^[A-Za-z][A-Za-z0-9_ ,()[\]]*$/;
-
-function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
-function table(schema: string, name: string): string {
-  return `${ident(schema)}.${ident(name)}`;
-}
 
 export function literal(value: string | number | boolean | null): string {
   if (value === null) return 'NULL';
@@ -25,43 +17,18 @@ export function literal(value: string | number | boolean | null): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
-/** Model SQL may end with a semicolon, which must not end the CREATE early. */
-function bareSelect(select: string): string {
-  return select.replace(/[\s;]+$/, '');
-}
-
-/**
- * Types come from YAML, so they are checked before they are pasted into SQL: only
- * letters, digits, spaces, commas and brackets, and brackets that balance so a type
- * cannot close the CAST around it.
- */
-function checkedType(type: string): string {
-  const open: string[] = [];
-  let balanced = true;
-  for (const char of type) {
-    if (char === '(' || char === '[') open.push(char === '(' ? ')' : ']');
-    else if ((char === ')' || char === ']') && open.pop() !== char) balanced = false;
-  }
-  if (!sqlType.test(type) || !balanced || open.length > 0) throw new Error(`Not a SQL type: ${JSON.stringify(type)}`);
-  return type.trim();
-}
-
 export const duckdbDialect: Dialect = {
+  ...standardSql(),
   name: 'duckdb',
-  ident,
-  table,
   literal,
-  timestamp(at) {
-    return `TIMESTAMP '${at.toISOString().replace('T', ' ').replace(/Z$/, '')}'`;
-  },
-  createSchema(schema) {
-    return `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`;
-  },
   setSearchPath(schema) {
     return `SET search_path = ${literal(schema)}`;
   },
   createTableAs(schema, name, select, options) {
     return `CREATE ${options?.replace === true ? 'OR REPLACE ' : ''}TABLE ${table(schema, name)} AS\n${bareSelect(select)}`;
+  },
+  createTableAsParts(schema, name, options) {
+    return { prefix: `CREATE ${options?.replace === true ? 'OR REPLACE ' : ''}TABLE ${table(schema, name)} AS `, suffix: '' };
   },
   createView(schema, name, columns, fromSchema, fromTable) {
     if (columns.length === 0) throw new Error(`createView ${schema}.${name}: a view needs at least one column`);
@@ -84,12 +51,6 @@ export const duckdbDialect: Dialect = {
     const text = `CAST(${c} AS VARCHAR)`;
     return `CASE WHEN ${c} IS NULL THEN NULL WHEN contains(${text}, '@') THEN left(${text}, 1) || '***@' || split_part(${text}, '@', 2) ELSE left(${text}, 1) || '***' END`;
   },
-  dropTable(schema, name) {
-    return `DROP TABLE IF EXISTS ${table(schema, name)}`;
-  },
-  dropView(schema, name) {
-    return `DROP VIEW IF EXISTS ${table(schema, name)}`;
-  },
   readFiles(format, path, options) {
     for (const key of Object.keys(options)) {
       if (!optionKey.test(key)) throw new Error(`readFiles: not an option name: ${JSON.stringify(key)}`);
@@ -98,6 +59,9 @@ export const duckdbDialect: Dialect = {
     const defaults = Object.entries(readDefaults[format]).filter(([key]) => !given.has(key));
     const args = [...defaults, ...Object.entries(options)].map(([key, value]) => `${key} = ${literal(value)}`);
     return `read_${format}(${[literal(path), ...args].join(', ')})`;
+  },
+  typeName(type) {
+    return checkedType(type);
   },
   canonicalTypes(types) {
     if (types.length === 0) throw new Error('canonicalTypes: no types given');
@@ -109,6 +73,14 @@ export const duckdbDialect: Dialect = {
   percentile(expression, fraction) {
     if (!(fraction > 0 && fraction < 1)) throw new Error(`percentile: fraction ${fraction} is not between 0 and 1`);
     return `quantile_cont(${expression}, ${fraction})`;
+  },
+  exclusiveLock() {
+    // One process writes a DuckDB file at a time: there is no one to wait for.
+    return undefined;
+  },
+  contentDigest(schema, name) {
+    // Each row hashes as a whole (the row as a struct); the sum is a HUGEINT, so it does not overflow.
+    return `SELECT count(*) AS n, CAST(sum(hash(tessera_row)) AS VARCHAR) AS hash_sum, CAST(bit_xor(hash(tessera_row)) AS VARCHAR) AS hash_xor FROM ${table(schema, name)} AS tessera_row`;
   },
   tableStats(schema, name) {
     // DuckDB knows a table's size on disk only after a checkpoint; estimate it from rows × column widths instead.

@@ -3,6 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnInfo, JsonValue, RelationInfo, Row, StreamedResult, StreamingSession } from '../warehouse.js';
 import { columnsSql, relationsSql } from './catalog.js';
 import { sqlError } from './errors.js';
+import { inTransaction } from '../transaction.js';
 import { rowsOf, toJsonValue } from './values.js';
 
 /** What a session and the sessions handed to its transactions share. */
@@ -74,27 +75,9 @@ export class DuckDBSession implements StreamingSession {
   }
 
   async transaction<T>(work: (session: StreamingSession) => Promise<T>): Promise<T> {
-    const state = this.state;
-    if (state.inTransaction) {
-      throw new Error('transaction() called while this session is already in a transaction: DuckDB has no nested transactions; run the inner work in the outer transaction, or connect() another session.');
-    }
-    state.inTransaction = true;
-    try {
-      await this.execute('BEGIN TRANSACTION');
-      let result: T;
-      try {
-        result = await work(new DuckDBSession(state, undefined));
-        await this.execute('COMMIT');
-      } catch (error) {
-        // The caller needs the error that broke the work, not one from a rollback after it.
-        await this.execute('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-      return result;
-    } finally {
-      state.inTransaction = false;
-    }
+    return inTransaction(this.state, (sql) => this.execute(sql), new DuckDBSession(this.state, undefined), work);
   }
+
 
   async relations(schema?: string): Promise<RelationInfo[]> {
     const rows = await this.query(relationsSql(this.state.database, schema));

@@ -13,8 +13,8 @@ select
     o.slot_end,
     d.arrived_at,
     d.service_seconds,
-    cast(greatest(date_diff('minute', o.slot_end, d.arrived_at), 0) as integer) as minutes_late,
-    cast(greatest(date_diff('minute', d.arrived_at, o.slot_start), 0) as integer) as minutes_early,
+    cast(greatest(extract(epoch from date_trunc('minute', d.arrived_at) - date_trunc('minute', o.slot_end)) / 60, 0) as integer) as minutes_late,
+    cast(greatest(extract(epoch from date_trunc('minute', o.slot_start) - date_trunc('minute', d.arrived_at)) / 60, 0) as integer) as minutes_early,
     d.arrived_at between o.slot_start and o.slot_end as is_on_time,
     d.status
 from delivery.drops as d

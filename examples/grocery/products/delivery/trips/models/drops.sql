@@ -6,7 +6,7 @@ select
     hub_id,
     arrived_at,
     departed_at,
-    cast(date_diff('second', arrived_at, departed_at) as integer) as service_seconds,
+    cast(extract(epoch from date_trunc('second', departed_at) - date_trunc('second', arrived_at)) as integer) as service_seconds,
     status,
     failure_reason
 from stg_drops

@@ -6,7 +6,7 @@ select
     wave,
     departed_hub_at,
     returned_hub_at,
-    cast(date_diff('minute', departed_hub_at, returned_hub_at) as integer) as duration_minutes,
+    cast(extract(epoch from date_trunc('minute', returned_hub_at) - date_trunc('minute', departed_hub_at)) / 60 as integer) as duration_minutes,
     drop_count,
     distance_km,
     energy_used_kwh

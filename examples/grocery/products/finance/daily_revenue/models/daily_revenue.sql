@@ -1,3 +1,5 @@
+-- A ratio is rounded through DECIMAL(20, 10) first: DuckDB divides in binary floating point and
+-- PostgreSQL in exact decimals, and a half-way ratio must round the same way on both.
 with line_totals as (
     select
         revenue_date,
@@ -31,6 +33,6 @@ select
     cast(coalesce(l.gross_revenue, 0) - coalesce(l.net_revenue, 0) as decimal(14, 2)) as vat_amount,
     cast(coalesce(l.discounts, 0) as decimal(14, 2)) as discounts,
     cast(o.delivery_fees as decimal(14, 2)) as delivery_fees,
-    cast(coalesce(l.gross_revenue, 0) / o.orders as decimal(10, 2)) as avg_basket
+    cast(cast(coalesce(l.gross_revenue, 0) / o.orders as decimal(20, 10)) as decimal(10, 2)) as avg_basket
 from order_totals as o
 left join line_totals as l on l.revenue_date = o.revenue_date and l.hub_id = o.hub_id

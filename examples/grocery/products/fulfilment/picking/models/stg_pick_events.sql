@@ -1,4 +1,5 @@
--- A scanner that does not get an acknowledgement sends its event again; keep the first.
+-- A scanner that does not get an acknowledgement sends its event again; keep the first
+-- (numbered in a subquery rather than with QUALIFY, which PostgreSQL does not have).
 select
     cast(pick_id as bigint) as pick_id,
     cast(order_id as bigint) as order_id,
@@ -11,5 +12,8 @@ select
     cast(picked_at as timestamp) as picked_at,
     cast(duration_seconds as integer) as duration_seconds,
     cast(recorded_at as timestamp) as recorded_at
-from raw_pick_events
-qualify row_number() over (partition by pick_id order by recorded_at) = 1
+from (
+    select *, row_number() over (partition by pick_id order by recorded_at) as copy_number
+    from raw_pick_events
+) as numbered
+where copy_number = 1

@@ -25,11 +25,11 @@ select
     cast(coalesce(a.revenue, 0) as decimal(12, 2)) as revenue_90d,
     a.first_order_at,
     a.last_order_at,
-    cast(date_diff('day', a.last_order_at, r.newest_order_at) as integer) as days_since_last_order,
+    cast(cast(r.newest_order_at as date) - cast(a.last_order_at as date) as integer) as days_since_last_order,
     case
-        when c.signed_up_at >= r.newest_order_at - interval 30 day then 'new'
+        when c.signed_up_at >= r.newest_order_at - interval '30 days' then 'new'
         when a.orders is null then 'dormant'
-        when date_diff('day', a.last_order_at, r.newest_order_at) > 30 then 'at_risk'
+        when cast(r.newest_order_at as date) - cast(a.last_order_at as date) > 30 then 'at_risk'
         when a.orders >= 6 then 'loyal'
         else 'regular'
     end as segment,

@@ -6,7 +6,7 @@ select
     cast(min(occurred_at) as date) as session_date,
     min(occurred_at) as started_at,
     max(occurred_at) as ended_at,
-    cast(date_diff('second', min(occurred_at), max(occurred_at)) as integer) as duration_seconds,
+    cast(extract(epoch from date_trunc('second', max(occurred_at)) - date_trunc('second', min(occurred_at))) as integer) as duration_seconds,
     cast(count(*) as integer) as event_count,
     cast(count(*) filter (where event_type = 'article_view') as integer) as article_views,
     cast(count(*) filter (where event_type = 'search') as integer) as searches,

@@ -8,8 +8,8 @@ select
     cast(occurred_at as timestamp) as occurred_at,
     lower(platform) as platform,
     cast(app_version as varchar) as app_version,
-    cast(properties.article_id as bigint) as article_id,
-    cast(properties.quantity as integer) as quantity,
-    cast(properties.search_term as varchar) as search_term,
-    cast(properties.order_id as bigint) as order_id
+    cast(cast(properties as json) ->> 'article_id' as bigint) as article_id,
+    cast(cast(properties as json) ->> 'quantity' as integer) as quantity,
+    cast(cast(properties as json) ->> 'search_term' as varchar) as search_term,
+    cast(cast(properties as json) ->> 'order_id' as bigint) as order_id
 from raw_events
