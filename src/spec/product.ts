@@ -8,6 +8,7 @@ export const accessLevels = ['public', 'internal', 'restricted'] as const;
 export const classifications = ['public', 'internal', 'confidential', 'pii', 'sensitive'] as const;
 export const maskings = ['none', 'hash', 'mask', 'remove'] as const;
 export const sourceFormats = ['csv', 'parquet', 'json'] as const;
+export const databaseSourceTypes = ['postgres', 'mysql'] as const;
 export const materializations = ['table', 'incremental'] as const;
 export const featureTypes = ['dashboard', 'ml_model', 'report', 'notebook', 'application', 'api'] as const;
 
@@ -41,9 +42,10 @@ export const columnSchema = z.strictObject({
 
 const checks = z.array(checkSpec).describe('Quality checks, e.g. "row_count > 0" or "missing_count(id) = 0".');
 
-export const sourceSchema = z.strictObject({
+const fileSourceSchema = z.strictObject({
   name: identifier.describe('Name the product\'s models use to read this source.'),
   description: z.string().optional(),
+  type: z.literal('file').optional().describe('file (default): files the warehouse reads.'),
   format: z.enum(sourceFormats),
   path: z.string().min(1).describe('File or glob, relative to the mesh root, e.g. data/commerce/orders.csv.'),
   options: z
@@ -53,6 +55,73 @@ export const sourceSchema = z.strictObject({
   columns: z.array(columnSchema).optional(),
   checks: checks.optional(),
 });
+
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name, e.g. SHOP_DATABASE_URL' });
+
+/** `orders` or `sales.orders`: what follows FROM, checked so that it cannot carry SQL. */
+const tableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/, { message: 'must be a table name, optionally schema-qualified, e.g. orders or sales.orders' });
+
+const databaseSourceSchema = z
+  .strictObject({
+    name: identifier.describe('Name the product\'s models use to read this source.'),
+    description: z.string().optional(),
+    type: z.enum(databaseSourceTypes).describe('The application database: postgres, or mysql (MariaDB too).'),
+    url_env: envName.optional().describe('The environment variable holding the connection URL (credentials stay out of the repository).'),
+    url: z.string().min(1).optional().describe('A connection URL without a password (e.g. a local database); one with a password is refused: use url_env.'),
+    table: tableName.optional().describe('The table (or view) to load, optionally schema-qualified. Exactly one of table and query.'),
+    query: z.string().min(1).optional().describe('A SELECT whose rows are loaded. Exactly one of table and query.'),
+    incremental: z
+      .strictObject({
+        cursor: columnName.describe('A column that grows whenever a row is inserted or updated, e.g. updated_at.'),
+        deletes: z
+          .enum(['ignore', 'full_key_scan'])
+          .optional()
+          .describe('ignore (default): rows deleted at the source stay. full_key_scan: every load also reads all keys and removes rows whose key is gone.'),
+      })
+      .optional()
+      .describe('Load only rows whose cursor reached the last successful load\'s high-water mark, merged on unique_key.'),
+    unique_key: keyColumns.optional().describe('For incremental loads: rows with the same key are merged (an update replaces the row).'),
+    columns: z.array(columnSchema).optional(),
+    checks: checks.optional(),
+  })
+  .superRefine((source, ctx) => {
+    if (source.url_env === undefined && source.url === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: `a ${source.type} source needs \`url_env\`: the environment variable holding its connection URL`, params: { hint: 'Add `url_env: SHOP_DATABASE_URL` (any name) and set that variable where Tessera runs.' } });
+    }
+    if (source.url_env !== undefined && source.url !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'is given together with `url_env`; give one of them', params: { hint: 'Keep `url_env` and remove `url`.' } });
+    }
+    if (source.url !== undefined && urlHasPassword(source.url)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'holds a password, which must not be kept in the repository', params: { hint: 'Put the URL in an environment variable and name it with `url_env:` instead (e.g. `url_env: SHOP_DATABASE_URL`); then change that password, since it has been written down.' } });
+    }
+    if ((source.table === undefined) === (source.query === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [source.table === undefined ? 'type' : 'query'], message: source.table === undefined ? 'needs `table:` or `query:`, the rows to load' : '`table` and `query` are both given; give one of them', params: { hint: 'Write `table: orders` (or `schema.orders`) to load a table, or `query: select …` to load the rows of a query.' } });
+    }
+    if (source.query !== undefined && !/^\s*(select|with)\b/i.test(source.query)) {
+      ctx.addIssue({ code: 'custom', path: ['query'], message: 'must be a SELECT (or WITH … SELECT)', params: { hint: 'Write the query that returns the rows to load, e.g. `select * from orders where not deleted`.' } });
+    } else if (source.query !== undefined && source.query.replace(/[\s;]+$/, '').includes(';')) {
+      ctx.addIssue({ code: 'custom', path: ['query'], message: 'holds more than one statement', params: { hint: 'Give one SELECT, without `;` inside it.' } });
+    }
+    if (source.incremental !== undefined && source.unique_key === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['incremental'], message: 'needs `unique_key`: the columns on which new and changed rows are merged into what is loaded', params: { hint: 'Add `unique_key: id` (or a list of columns) next to `incremental:`.' } });
+    }
+    if (source.incremental === undefined && source.unique_key !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['unique_key'], message: 'is only used by incremental loads', params: { hint: 'Add `incremental: { cursor: updated_at }`, or remove `unique_key` (declare uniqueness with `unique: true` on a column).' } });
+    }
+  });
+
+/** Whether a connection URL carries a password (`scheme://user:password@host`, or `password=` in its query). */
+export function urlHasPassword(url: string): boolean {
+  const userInfo = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^@/?#]*)@/.exec(url)?.[1];
+  if (userInfo?.includes(':') === true && userInfo.slice(userInfo.indexOf(':') + 1) !== '') return true;
+  return /[?&]password=[^&]/i.test(url);
+}
+
+export const sourceSchema = z.discriminatedUnion('type', [fileSourceSchema, databaseSourceSchema]);
 
 export const modelSchema = z.strictObject({
   name: identifier.describe('Model name; its SQL lives in models/<name>.sql unless `sql` says otherwise.'),
@@ -166,6 +235,13 @@ export type ProductKind = (typeof productKinds)[number];
 export type AccessLevel = (typeof accessLevels)[number];
 export type ColumnSpec = z.infer<typeof columnSchema>;
 export type SourceSpec = z.infer<typeof sourceSchema>;
+export type FileSourceSpec = z.infer<typeof fileSourceSchema>;
+export type DatabaseSourceSpec = z.infer<typeof databaseSourceSchema>;
+
+/** A source read from an application database rather than from files. */
+export function isDatabaseSource(source: SourceSpec): source is DatabaseSourceSpec {
+  return source.type === 'postgres' || source.type === 'mysql';
+}
 export type ModelSpec = z.infer<typeof modelSchema>;
 export type SnapshotSpec = z.infer<typeof snapshotSchema>;
 export type PortSpec = z.infer<typeof portSchema>;
