@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { registerAccess } from './commands/access.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerExampleData } from './commands/example-data.js';
+import { registerGrants } from './commands/grants.js';
 import { registerGraph } from './commands/graph.js';
 import { registerAlerts, registerIncidents } from './commands/incidents.js';
 import { registerInit } from './commands/init.js';
@@ -21,6 +23,7 @@ import { registerSnapshot } from './commands/snapshot.js';
 import { registerTest } from './commands/test.js';
 import { registerToken } from './commands/token.js';
 import { registerValidate } from './commands/validate.js';
+import { registerWorker } from './commands/worker.js';
 import type { CommandContext } from './commands/context.js';
 import { describeUnexpected, ExitCode, UsageError } from './exit-codes.js';
 import { processOutput, type Output } from './output.js';
@@ -66,8 +69,11 @@ function buildProgram(context: CommandContext, setDir: (dir: string) => void): C
     registerQuery,
     registerDemo,
     registerServe,
+    registerWorker,
     registerToken,
     registerAccess,
+    registerGrants,
+    registerDoctor,
     registerIncidents,
     registerAlerts,
   ]) register(program, context);

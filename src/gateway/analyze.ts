@@ -30,9 +30,10 @@ const ALLOWED_REFS = new Set(['BASE_TABLE', 'JOIN', 'SUBQUERY', 'EMPTY', 'EXPRES
 
 /**
  * Scalar functions that reach outside the query's rows: settings, the environment, files,
+ * other SQL run from a string (PostgreSQL's query_to_xml, dblink), large objects,
  * the catalog, other relations, sequences. Matched on the lower-cased name.
  */
-const REFUSED_FUNCTION = /^(current_setting|getenv|setseed|nextval|currval|query|query_table|read_.*|glob|sniff_csv|parquet_.*|duckdb_.*|pragma_.*|pg_.*|has_.*_privilege|sql_auto_complete|which_secret|enable_.*|disable_.*|icu_.*|current_catalog|current_database|current_schemas?|col_description|obj_description|shobj_description|format_pg_type|format_type|version|txid_current|checkpoint|force_checkpoint|export_.*|import_.*|install_.*|load_.*|json_serialize_sql|json_deserialize_sql|json_execute_serialized_sql|test_.*|stats|typeof|make_.*_secret|.*_scan)$/;
+const REFUSED_FUNCTION = /^(current_setting|getenv|setseed|nextval|currval|query|query_table|read_.*|glob|sniff_csv|parquet_.*|duckdb_.*|pragma_.*|pg_.*|has_.*_privilege|sql_auto_complete|which_secret|enable_.*|disable_.*|icu_.*|current_catalog|current_database|current_schemas?|col_description|obj_description|shobj_description|format_pg_type|format_type|version|txid_current|checkpoint|force_checkpoint|export_.*|import_.*|install_.*|load_.*|json_serialize_sql|json_deserialize_sql|json_execute_serialized_sql|test_.*|stats|typeof|make_.*_secret|.*_scan|.*_to_xml.*|.*_to_xmlschema|xpath.*|xml.*|dblink.*|lo_.*|set_config|inet_.*|txid_.*|to_regclass|to_regproc.*|to_regtype|to_regrole|to_regnamespace)$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

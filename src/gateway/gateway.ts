@@ -3,7 +3,7 @@ import type { MeshGraph } from '../compiler/index.js';
 import type { Mesh } from '../spec/index.js';
 import { RAW_SCHEMA, rawView } from '../runner/index.js';
 import type { AuditEntry, SqlAccessStore } from '../state/index.js';
-import { canStream, type ColumnInfo, type JsonValue, type StreamingSession, type Warehouse } from '../warehouse/index.js';
+import { canStream, type ColumnInfo, type JsonValue, type Session, type StreamingSession, type Warehouse } from '../warehouse/index.js';
 import { rename, shapeOf } from './analyze.js';
 import { consumerError, GatewayError, REFUSED } from './errors.js';
 import type { QueryParser } from './parser.js';
@@ -82,6 +82,12 @@ export class Gateway {
       readonly mesh: () => { readonly mesh?: Mesh; readonly graph?: MeshGraph };
       readonly limits?: Partial<GatewayLimits>;
       readonly now?: () => Date;
+      /**
+       * Opens a session for consumer queries (default `warehouse.connect()`). On an engine
+       * with roles it is one that acts as the gateway's role: the second wall behind the
+       * rewrite, which reads the ports and nothing else of the warehouse.
+       */
+      readonly openSession?: () => Promise<Session>;
     },
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -332,7 +338,7 @@ export class Gateway {
     if (idle) return idle;
     if (this.opened < this.limits.sessions) {
       this.opened++;
-      const session = await this.options.warehouse.connect();
+      const session = await (this.options.openSession ?? (() => this.options.warehouse.connect()))();
       if (!canStream(session)) throw new Error('the warehouse adapter cannot stream consumer queries');
       return session;
     }

@@ -1,7 +1,7 @@
 import type { SourcePosition } from '../diagnostics/index.js';
 import type { MeshGraph } from '../compiler/index.js';
 import type { StateStore } from '../state/index.js';
-import type { Dialect, Session } from '../warehouse/index.js';
+import type { Dialect, Session, Warehouse } from '../warehouse/index.js';
 import type { ModelAccess } from './port-reads.js';
 
 /** What building one node may use. */
@@ -17,8 +17,16 @@ export interface BuildContext {
   readonly now: Date;
   /** Rebuild incremental models from scratch. */
   readonly fullRefresh: boolean;
+  /** The warehouse's bulk path, which database sources stream their rows through. */
+  readonly warehouse?: Pick<Warehouse, 'load'>;
   /** What models may read of other products' ports; without it, models read ports as written (tests of the runner alone). */
   readonly access?: ModelAccess;
+  /**
+   * Called inside the transaction that publishes a port's version, before the switch:
+   * throws when this build may no longer publish (a worker that stalled past its lease,
+   * whose node another worker took over). The publish then rolls back.
+   */
+  readonly fence?: (tx: Session) => Promise<void>;
 }
 
 /** What a built node reports. */
@@ -30,6 +38,8 @@ export interface BuildOutcome {
   readonly published?: { readonly port: string; readonly version: number };
   /** For ports: the new version's content equalled the published one's, so nothing was published (the version consumers keep reading). */
   readonly unchanged?: { readonly version: number };
+  /** For database sources: rows read from the source this time, whether only those past the mark, rows removed by a key scan, and the new mark. */
+  readonly ingested?: { readonly rows: number; readonly incremental: boolean; readonly deleted?: number; readonly highWater?: string };
   /** Checks at level warn: the node was built, with these to look at. */
   readonly warnings?: readonly string[];
 }

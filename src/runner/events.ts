@@ -16,6 +16,12 @@ export interface RunSummary extends RunCounts {
    * `failed` (the machine stopped it: a full disk, a read-only file system).
    */
   readonly stopped?: { readonly reason: string; readonly notStarted: number; readonly abandoned: boolean };
+  /**
+   * On a warehouse with roles (PostgreSQL): the grant statements the run applied after
+   * publishing (new views start with none), or why they could not be (the roles then
+   * read less, never more).
+   */
+  readonly engineGrants?: { readonly statements: number; readonly error?: string };
   /** Set when the run's records could not all be written (a full disk): what happened. */
   readonly unrecorded?: string;
   readonly milliseconds: number;

@@ -79,6 +79,7 @@ async function auditAndPublish(ctx: BuildContext, node: PortNode, port: string, 
   }
   const salt = await state.secret(MASK_SALT);
   await session.transaction(async (tx) => {
+    await ctx.fence?.(tx);
     await switchPortViews(tx, d, node, { table, columns }, columnMasks(node.spec.columns), salt);
     await state.recordPortVersion(record, tx);
     await state.recordChecks(ctx.runId, ctx.now, audit.checks.results, audit.checks.metrics, tx);
@@ -141,9 +142,9 @@ async function pruneVersions(state: StateStore, d: Dialect, session: Session, po
  * Only published versions are served or kept for rollback; a `rejected` or `dropped`
  * record, or none at all, means the table must not exist.
  */
-export async function dropStrayVersions(session: Session, d: Dialect, state: StateStore): Promise<string[]> {
+export async function dropStrayVersions(session: Session, d: Dialect, state: StateStore, mayDrop: (table: string) => boolean = () => true): Promise<string[]> {
   const kept = new Set((await state.portVersions()).filter((v) => v.status === 'published').map((v) => v.table));
-  const stray = (await session.relations(VERSIONS_SCHEMA)).filter((r) => r.kind === 'table' && !kept.has(r.name));
+  const stray = (await session.relations(VERSIONS_SCHEMA)).filter((r) => r.kind === 'table' && !kept.has(r.name) && mayDrop(r.name));
   for (const r of stray) await session.execute(d.dropTable(VERSIONS_SCHEMA, r.name));
   return stray.map((r) => r.name);
 }

@@ -1,24 +1,21 @@
 import { availableParallelism } from 'node:os';
 import type { MeshGraph, MeshNode } from '../compiler/index.js';
-import type { Mesh } from '../spec/index.js';
-import { portPolicies, requestGrants, specGrants } from '../access/index.js';
-import { SqlAccessStore, SqlStateStore, STATE_SCHEMA, type AccessRequest, type NodeResult, type StateStore } from '../state/index.js';
+import { isDatabaseSource, type Mesh } from '../spec/index.js';
+import { SqlCursorStore, SqlStateStore, STATE_SCHEMA, type NodeResult, type StateStore } from '../state/index.js';
 import { syncPortViews } from './port-views.js';
 import type { Session, Warehouse } from '../warehouse/index.js';
-import { buildModel } from './build-model.js';
-import { buildSnapshot } from './build-snapshot.js';
-import { buildSource } from './build-source.js';
-import { BuildFailure, type BuildContext, type BuildOutcome } from './context.js';
-import { checkProblem } from './audit.js';
-import { evaluateChecks } from './evaluate-checks.js';
+import type { BuildContext } from './context.js';
+import { attemptNode, attemptResult, modelAccess, type NodeAttempt } from './build-node.js';
+import { openDistribution, type RemoteBuilds, type WorkersMode } from './distribute.js';
 import type { RunEvent, RunSummary } from './events.js';
-import { toDiagnostic, type ModelStatementOrigin } from './failure.js';
 import { storageTrouble } from './storage.js';
 import { warehousePath } from './warehouse-lock.js';
-import { productSchema, RAW_SCHEMA, VERSIONS_SCHEMA } from './layout.js';
-import { beginPublishTogether, buildPort, dropStrayVersions, settlePublishTogether } from './publish-port.js';
+import { portOfVersionTable, productSchema, RAW_SCHEMA, VERSIONS_SCHEMA } from './layout.js';
+import { beginPublishTogether, dropStrayVersions, settlePublishTogether } from './publish-port.js';
 import { schedule } from './schedule.js';
 import { selectNodes } from './select.js';
+import { openCoordinator, thisProcess, type RunCoordinator } from './coordination/index.js';
+import { applyEngineGrants, enginesHaveRoles } from './engine-grants.js';
 
 export interface RunOptions {
   readonly root: string;
@@ -39,6 +36,14 @@ export interface RunOptions {
    * `abandoned`. Its reason (`signal.reason`, a string) is recorded with each node left.
    */
   readonly signal?: AbortSignal;
+  /** The command this run is, as another run that finds its products locked is told (default `tessera run`). */
+  readonly command?: string;
+  /**
+   * Who builds the nodes (default `auto`): `tessera worker` processes when one is alive
+   * on a PostgreSQL warehouse, else this process; `local` always this process;
+   * `required` workers or the run does not start (`NoWorkersError`).
+   */
+  readonly workers?: WorkersMode;
 }
 
 /** Opens the state store kept in the warehouse, creating its tables on first use. */
@@ -48,38 +53,63 @@ export async function openState(warehouse: Warehouse): Promise<StateStore> {
   return state;
 }
 
-/** Access requests approved so far (the grants they give apply to models as to people). */
-async function approvedRequests(warehouse: Warehouse): Promise<AccessRequest[]> {
-  const session = await warehouse.connect();
+/** Builds the selected part of the mesh: sources, models, snapshots, then ports through write-audit-publish. */
+export async function runMesh(options: RunOptions): Promise<RunSummary> {
+  const selected = selectNodes(options.graph, options.mesh, options.select ?? []);
+  const remote = await openDistribution(options.warehouse, options.workers ?? 'auto');
   try {
-    const store = new SqlAccessStore(session, warehouse.dialect);
-    await store.migrate();
-    return await store.accessRequests({ status: 'approved' });
+    const coordinator = await openCoordinator(options.warehouse);
+    try {
+      // A product is built by one run at a time: all of the selection's products, or the run does not start.
+      await coordinator.lockProducts([...new Set(selected.map((id) => options.graph.nodes.get(id)?.product ?? ''))].filter(Boolean), thisProcess(options.command ?? 'tessera run'));
+      return await runLocked(options, selected, coordinator, remote);
+    } finally {
+      await coordinator.release();
+    }
   } finally {
-    await session.close();
+    await remote?.close();
   }
 }
 
-/** Builds the selected part of the mesh: sources, models, snapshots, then ports through write-audit-publish. */
-export async function runMesh(options: RunOptions): Promise<RunSummary> {
+/**
+ * Recovers what dead runs left: runs recorded as running whose process is gone become
+ * abandoned, and version tables no record publishes are dropped, for the products this
+ * run holds (another live run may be writing the others').
+ */
+async function recover(warehouse: Warehouse, graph: MeshGraph, state: StateStore, coordinator: RunCoordinator): Promise<{ abandoned: number[]; strayTables: string[] }> {
+  const abandoned = await state.abandonUnfinishedRuns(coordinator.exclusive ? undefined : (ids) => coordinator.alive(ids));
+  const mine = (table: string): boolean => {
+    if (coordinator.exclusive) return true;
+    const port = portOfVersionTable(table)?.port;
+    const product = port === undefined ? undefined : graph.nodes.get(`port:${port}`)?.product;
+    return product !== undefined && coordinator.holds(product);
+  };
+  const strayTables = await dropStrayVersions(warehouse, warehouse.dialect, state, mine);
+  return { abandoned, strayTables };
+}
+
+async function runLocked(options: RunOptions, selected: string[], coordinator: RunCoordinator, remote: RemoteBuilds | undefined): Promise<RunSummary> {
   const started = performance.now();
   const { warehouse, graph } = options;
   const d = warehouse.dialect;
   const now = options.now ?? new Date();
-  const selected = selectNodes(graph, options.mesh, options.select ?? []);
-  const state = await openState(warehouse);
-  // This process holds the warehouse: any run still marked running died, and its unpublished versions go.
-  const abandoned = await state.abandonUnfinishedRuns();
-  await warehouse.execute(
-    [VERSIONS_SCHEMA, RAW_SCHEMA, ...new Set([...graph.products.keys()].map(productSchema)), ...new Set([...graph.products.values()].map((p) => p.domain))]
-      .map((schema) => `${d.createSchema(schema)};`)
-      .join('\n'),
-  );
-  const strayTables = await dropStrayVersions(warehouse, d, state);
-  // Masks declared since the last publish hold from now on, not from the next publish.
-  await syncPortViews(warehouse, d, state, graph, options.mesh);
-  const access = { mesh: options.mesh, grants: [...specGrants(graph), ...requestGrants(await approvedRequests(warehouse))], policies: portPolicies(graph, options.mesh) };
-  const runId = await state.startRun({ selector: (options.select ?? []).join(' '), pid: process.pid, nodes: selected.length, startedAt: now });
+  const { state, abandoned, strayTables, runId } = await coordinator.serialized('run-start', async () => {
+    const state = await openState(warehouse);
+    await warehouse.execute(
+      [VERSIONS_SCHEMA, RAW_SCHEMA, ...new Set([...graph.products.keys()].map(productSchema)), ...new Set([...graph.products.values()].map((p) => p.domain))]
+        .map((schema) => `${d.createSchema(schema)};`)
+        .join('\n'),
+    );
+    const recovered = await recover(warehouse, graph, state, coordinator);
+    // Masks declared since the last publish hold from now on, not from the next publish.
+    await syncPortViews(warehouse, d, state, graph, options.mesh);
+    // Once per run, not per node: database sources building at once must not race to create its table.
+    if (selected.some((id) => { const node = graph.nodes.get(id); return node?.kind === 'source' && isDatabaseSource(node.spec); })) await new SqlCursorStore(warehouse, d).migrate();
+    const runId = await state.startRun({ selector: (options.select ?? []).join(' '), pid: process.pid, nodes: selected.length, startedAt: now });
+    return { state, runId, ...recovered };
+  });
+  await coordinator.claimRun(runId);
+  const access = await modelAccess(warehouse, options.mesh, graph);
   options.onEvent?.({ type: 'run-started', runId, nodes: selected, abandoned, strayTables });
   beginPublishTogether(runId, options.mesh, graph, selected);
 
@@ -89,6 +119,12 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
     const session = await warehouse.connect();
     sessions.push(options.onStatement ? recording(session, options.onStatement) : session);
   }
+  // Spread over workers, enough nodes are queued that a worker finishing one finds the next at once, not
+  // after the run has seen the outcome and queued what it unblocked; the sessions here build what stays here.
+  const inFlight = remote ? Math.max(sessions.length, remote.slots * 8) : sessions.length;
+  const pool = new SessionPool(sessions);
+  remote?.start(runId, { now: now.toISOString(), fullRefresh: options.fullRefresh ?? false });
+  const together = new Set(options.mesh.products.filter((p) => p.spec.publish === 'together').map((p) => p.id));
   const results: NodeResult[] = [];
   const recorder = new ResultRecorder(state, runId);
   // A full disk, a read-only file system or a damaged file fails every node after the
@@ -96,6 +132,8 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
   const machine = new AbortController();
   const warehouseFile = warehousePath(options.root, options.mesh.spec);
   const stopping = options.signal ? AbortSignal.any([options.signal, machine.signal]) : machine.signal;
+  // Stopping: what no worker leased yet is taken back and never starts.
+  if (remote) stopping.addEventListener('abort', () => void remote.withdraw().catch(() => undefined), { once: true });
   const publishedPorts: { port: string; version: number; rows: number }[] = [];
 
   const finish = (result: NodeResult, published?: { port: string; version: number }): void => {
@@ -108,42 +146,31 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
     await schedule(
       graph,
       selected,
-      sessions.length,
-      async (id, worker) => {
+      inFlight,
+      async (id) => {
         const node = graph.nodes.get(id);
-        const session = sessions[worker];
-        if (!node || !session) throw new Error(`no node or session for ${id}`);
+        if (!node) throw new Error(`no node ${id}`);
         options.onEvent?.({ type: 'node-started', nodeId: id });
-        const ctx: BuildContext = {
-          session,
-          dialect: d,
-          state,
-          graph,
-          root: options.root,
-          runId,
-          now,
-          fullRefresh: options.fullRefresh ?? false,
-          access,
-        };
-        const startedAt = new Date();
-        const t0 = performance.now();
-        let origin: ModelStatementOrigin | undefined;
-        try {
-          const outcome = await build(ctx, node, (wrapped) => {
-            if (node.kind === 'model') origin = { file: node.sqlFile, prefixLength: wrapped.prefixLength };
-          });
-          const result: NodeResult = { ...base(node), status: 'success', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, rows: outcome.rows, ...(outcome.bytes === undefined ? {} : { bytes: outcome.bytes }), ...(outcome.warnings?.length ? { warnings: outcome.warnings } : {}), ...(outcome.unchanged ? { unchanged: outcome.unchanged } : {}) };
-          if (outcome.published) publishedPorts.push({ ...outcome.published, rows: outcome.rows });
-          finish(result, outcome.published);
-          return 'success';
-        } catch (error) {
-          await session.execute('ROLLBACK').catch(() => undefined);
-          const trouble = storageTrouble(error, warehouseFile);
-          const diagnostic = trouble ? { code: trouble.code, severity: 'error' as const, message: trouble.message, hint: trouble.hint, location: node.location } : toDiagnostic(error, node.location, origin);
-          finish({ ...base(node), status: 'failed', startedAt: startedAt.toISOString(), durationMs: performance.now() - t0, error: diagnostic });
-          if (STORAGE_CODES.has(diagnostic.code) && !machine.signal.aborted) machine.abort(diagnostic.message.replace(/:.*$/s, '').replace(/\.$/, '').toLowerCase());
-          return 'failed';
+        let attempt: NodeAttempt | undefined;
+        // A `publish: together` port stays here: its product's ports settle in this process at the run's end.
+        if (remote && !(node.kind === 'port' && together.has(node.product))) {
+          attempt = await remote.build(node);
+          if (attempt === undefined) return 'stopped';
+        } else {
+          const session = await pool.acquire();
+          try {
+            const ctx: BuildContext = { session, dialect: d, state, graph, root: options.root, runId, now, fullRefresh: options.fullRefresh ?? false, access, warehouse };
+            attempt = await attemptNode(ctx, node, warehouseFile);
+          } finally {
+            pool.release(session);
+          }
         }
+        const published = attempt.ok ? attempt.outcome.published : undefined;
+        if (attempt.ok && published) publishedPorts.push({ ...published, rows: attempt.outcome.rows });
+        finish(attemptResult(node, attempt), published);
+        if (attempt.ok) return 'success';
+        if (STORAGE_CODES.has(attempt.error.code) && !machine.signal.aborted) machine.abort(attempt.error.message.replace(/:.*$/s, '').replace(/\.$/, '').toLowerCase());
+        return 'failed';
       },
       (id, because) => {
         const node = graph.nodes.get(id);
@@ -182,6 +209,7 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
     results[results.findIndex((r) => r.nodeId === result.nodeId)] = result;
     if (published) publishedPorts.push(published);
   }
+  const engineGrants = await grantPublished(options, coordinator);
   const count = (status: NodeResult['status'], ports: boolean): number => results.filter((r) => r.status === status && (r.kind === 'port') === ports).length;
   const failed = results.filter((r) => r.status === 'failed').length;
   const notStarted = results.filter((r) => r.error?.code === 'run/stopped').length;
@@ -198,6 +226,7 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
     milliseconds: performance.now() - started,
     results,
     publishedPorts,
+    ...(engineGrants === undefined ? {} : { engineGrants }),
   };
   // A run stopped before its end is `abandoned`: not a failure of the mesh, and not a success either.
   // A run stopped by the machine (a full disk) failed: it is not for the next run to abandon.
@@ -211,6 +240,21 @@ export async function runMesh(options: RunOptions): Promise<RunSummary> {
   const trouble = storageTrouble(unrecorded, warehouseFile);
   if (!trouble) throw unrecorded instanceof Error ? unrecorded : new Error('the run could not be recorded');
   return { ...summary, unrecorded: `${trouble.message} The run's own record is incomplete: \`tessera runs\` may show run ${runId} as running until the next run, which records it as abandoned.` };
+}
+
+/**
+ * On an engine with roles, the team roles read the views this run published: a view
+ * replaced on PostgreSQL starts with no grants, so the plan is applied again (a diff,
+ * empty when nothing changed). A failure leaves roles reading less, never more.
+ */
+async function grantPublished(options: RunOptions, coordinator: RunCoordinator): Promise<RunSummary['engineGrants']> {
+  if (!enginesHaveRoles(options.warehouse)) return undefined;
+  try {
+    const changes = await coordinator.serialized('grants', () => applyEngineGrants(options.warehouse, options.mesh, options.graph, options.now ?? new Date()));
+    return { statements: changes.statements.length };
+  } catch (error) {
+    return { statements: 0, error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 const STORAGE_CODES = new Set(['run/disk-full', 'run/read-only', 'run/permission', 'run/damaged']);
@@ -285,33 +329,24 @@ function base(node: MeshNode): Pick<NodeResult, 'nodeId' | 'kind' | 'product'> {
   return { nodeId: node.id, kind: node.kind, product: node.product };
 }
 
-async function build(ctx: BuildContext, node: MeshNode, onWrapped: Parameters<typeof buildModel>[2]): Promise<BuildOutcome> {
-  const outcome = await buildNode(ctx, node, onWrapped);
-  // Ports audit in write-audit-publish, snapshots before their change commits (build-snapshot.ts).
-  if (node.kind === 'port' || node.kind === 'feature' || node.kind === 'snapshot' || node.checks.length === 0) return outcome;
-  // Checks on sources and models: `fail` fails the node (and skips what reads it), `warn` does not.
-  const d = ctx.dialect;
-  await ctx.session.execute(d.setSearchPath(productSchema(node.product)));
-  const checks = await evaluateChecks(ctx.session, d, ctx.state, { nodeId: node.id, table: d.table(productSchema(node.product), node.name), checks: node.checks, runId: ctx.runId, now: ctx.now });
-  await ctx.state.recordChecks(ctx.runId, ctx.now, checks.results, checks.metrics);
-  if (checks.failed.length > 0) {
-    throw new BuildFailure('check/failed', `${node.kind} \`${node.name}\` of ${node.product} was built but fails its checks: ${checks.failed.map(checkProblem).join('; ')}.`, 'Look at the sample rows (`tessera runs show <id>`), then fix the data or the check.', node.location);
-  }
-  return checks.warned.length === 0 ? outcome : { ...outcome, warnings: checks.warned.map((w) => `check \`${w.name}\` warns: ${w.message}`) };
-}
+/** The run's sessions, one per node building here at a time (a session is one connection). */
+class SessionPool {
+  private readonly free: Session[];
+  private readonly waiting: ((session: Session) => void)[] = [];
 
-async function buildNode(ctx: BuildContext, node: MeshNode, onWrapped: Parameters<typeof buildModel>[2]): Promise<BuildOutcome> {
-  switch (node.kind) {
-    case 'source':
-      return buildSource(ctx, node);
-    case 'model':
-      return buildModel(ctx, node, onWrapped);
-    case 'snapshot':
-      return buildSnapshot(ctx, node);
-    case 'port':
-      return buildPort(ctx, node);
-    case 'feature':
-      return { rows: 0 };
+  constructor(sessions: readonly Session[]) {
+    this.free = [...sessions];
+  }
+
+  acquire(): Promise<Session> {
+    const session = this.free.pop();
+    return session ? Promise.resolve(session) : new Promise((take) => this.waiting.push(take));
+  }
+
+  release(session: Session): void {
+    const next = this.waiting.shift();
+    if (next) next(session);
+    else this.free.push(session);
   }
 }
 

@@ -11,7 +11,8 @@ export async function schedule(
   graph: MeshGraph,
   selected: readonly string[],
   concurrency: number,
-  work: (id: string, worker: number) => Promise<'success' | 'failed'>,
+  /** `stopped`: the node never started after all (the run stopped while it waited for a worker); it gets no outcome. */
+  work: (id: string, worker: number) => Promise<'success' | 'failed' | 'stopped'>,
   onSkip: (id: string, because: string) => void,
   /** Order only: node → nodes to finish first, whatever their outcome (a check reading another port). */
   after: ReadonlyMap<string, readonly string[]> = new Map(),
@@ -65,7 +66,7 @@ export async function schedule(
       running++;
       const outcome = await work(id, index);
       running--;
-      settle(id, outcome, id);
+      if (outcome !== 'stopped') settle(id, outcome, id);
       for (const wake of waiters.splice(0)) wake();
     }
   };

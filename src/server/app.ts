@@ -11,6 +11,7 @@ import { ApiError } from './api/errors.js';
 import compress from '@fastify/compress';
 import { registerAccess } from './api/access.js';
 import { registerIncidents } from './api/incidents.js';
+import { registerWorkers } from './api/workers.js';
 import { registerJobs } from './api/jobs.js';
 import { registerLogin } from './login.js';
 import { registerSql } from './api/sql.js';
@@ -23,6 +24,7 @@ import { registerProducts } from './api/products.js';
 import { registerRuns } from './api/runs.js';
 import { healthzSchema } from './api/schemas.js';
 import { StateReader } from './api/status.js';
+import { registerTeamAlerts } from './api/team-alerts.js';
 import { registerTeams } from './api/teams.js';
 import { registerWebCatalog, wantsPage } from './web-catalog.js';
 
@@ -82,6 +84,9 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
       status: 'ok',
       mesh: { broken: loaded.broken, loadedAt: loaded.loadedAt, products: loaded.mesh?.products.length ?? 0 },
       startedAt: ctx.startedAt,
+      // Behind a load balancer, which of the servers fires the schedules.
+      ...(ctx.leadsSchedules ? { scheduler: ctx.leadsSchedules() ? 'leader' : 'follower' } : { scheduler: 'off' }),
+      ...(ctx.leadsAlerts ? { alerts: ctx.leadsAlerts() ? 'leader' : 'follower' } : {}),
     };
   });
 
@@ -101,6 +106,8 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
       registerSql(api, ctx);
       registerAccess(api, ctx);
       registerIncidents(api, ctx);
+      registerWorkers(api, ctx);
+      registerTeamAlerts(api, ctx);
       done();
     },
     { prefix: '/api' },

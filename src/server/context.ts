@@ -91,4 +91,8 @@ export interface ServerContext {
   readonly allowedHosts?: readonly string[];
   /** Incidents, the outbox and its delivery loop (absent in contexts built without alerting). */
   readonly alerts?: ServerAlerts;
+  /** Whether this server fires the schedules (one server at a time does, when several share a PostgreSQL warehouse). */
+  readonly leadsSchedules?: () => boolean;
+  /** Whether this server sends the notifications and ticks the SLA timer (one server at a time). */
+  readonly leadsAlerts?: () => boolean;
 }

@@ -37,8 +37,8 @@ export class SerialJobQueue implements JobQueue {
 
   submit(request: JobRequest): Job {
     if (this.closed) throw new Error('the server is shutting down and takes no new jobs');
-    // The same work already waiting is that job: a burst of identical requests queues it once.
-    const same = [...this.jobs.values()].find((j) => j.status === 'queued' && sameWork(j.request, request));
+    // The same work waiting or running is that job: a burst of identical requests runs it once.
+    const same = [...this.jobs.values()].find((j) => (j.status === 'queued' || j.status === 'running') && sameWork(j.request, request));
     if (same) return same;
     if ([...this.jobs.values()].filter((j) => j.status === 'queued').length >= MAX_QUEUED) {
       throw new QueueFullError(`The job queue is full (${MAX_QUEUED} jobs waiting); try again when some have run.`);

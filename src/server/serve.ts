@@ -1,7 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { freshnessReport, openMeshWarehouse, openState, runMesh, syncPortViews, testMesh } from '../runner/index.js';
+import { applyEngineGrants, enginesHaveRoles, freshnessReport, openCoordinator, openMeshWarehouse, openState, ProductBusyError, runMesh, syncPortViews, testMesh, type RunSummary } from '../runner/index.js';
+import { joinRunInFlight } from './joined-run.js';
 import { tesseraDir } from '../workspace/index.js';
 import type { GatewayLimits } from '../gateway/index.js';
 import type { MeshGraph } from '../compiler/index.js';
@@ -12,6 +13,7 @@ import { buildApp } from './app.js';
 import { startPgGateway } from './pg-gateway.js';
 import type { ServerContext } from './context.js';
 import { SerialJobQueue } from './jobs.js';
+import { Leadership } from './leadership.js';
 import { MeshSource } from './mesh-source.js';
 import { missedSince, productSchedules, Scheduler, upstreamProducts } from './scheduler.js';
 
@@ -22,6 +24,8 @@ export interface ServeOptions {
   readonly port?: number;
   /** Run ports on their cron schedules (default true). */
   readonly schedule?: boolean;
+  /** How often a server that does not lead the schedules asks to (several servers on PostgreSQL; default 5 s). */
+  readonly leaderRetryMs?: number;
   /** Structured logs (pino) to stdout; tests turn them off. */
   readonly logger?: boolean;
   /** Where the built web catalog is (default dist/web of this package). */
@@ -50,6 +54,8 @@ export interface RunningServer {
   readonly pg?: { readonly host: string; readonly port: number };
   readonly app: FastifyInstance;
   readonly context: ServerContext;
+  /** Whether this server fires the schedules now (several servers on PostgreSQL: one at a time). */
+  leadsSchedules(): boolean;
   /** Stops taking jobs, lets the running one finish, closes everything. */
   close(): Promise<void>;
 }
@@ -76,18 +82,36 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   const opened = await openMeshWarehouse(root, first.mesh.spec, { command: 'tessera serve' });
   const { warehouse } = opened;
-  const state = await openState(warehouse);
-  // This process holds the warehouse now: a run still marked running was cut off with the
-  // process that ran it (a server killed mid-run). Say so at once, not at the next run.
-  const abandoned = await state.abandonUnfinishedRuns();
+  const coordinator = await openCoordinator(warehouse);
+  const state = await coordinator.serialized('run-start', () => openState(warehouse));
+  // A run still marked running whose process is gone was cut off with it (a server killed
+  // mid-run). Say so at once, not at the next run. Runs of other live processes stay.
+  const abandoned = await state.abandonUnfinishedRuns(coordinator.exclusive ? undefined : (ids) => coordinator.alive(ids));
   // Incidents and alerts: runs and tests recorded, the SLA timer, delivery of what is queued (also what offline runs left).
   const alerting: ServerAlerts = await startAlerting(root, warehouse, state, () => source.get(), options.alerts ?? {}, (line) => {
     if (options.logger ?? true) process.stderr.write(`${line}\n`);
   });
+  // Several servers may share a PostgreSQL warehouse: one sends the notifications and ticks the SLA timer.
+  const alertsLeadership = new Leadership(coordinator, 'alerts', options.leaderRetryMs ?? 5_000, () => {
+    alerting.lead();
+    return Promise.resolve();
+  }, (error) => {
+    process.stderr.write(`alerting leadership: ${error instanceof Error ? error.message : String(error)}\n`);
+  });
+  await alertsLeadership.start();
   const jobs = new SerialJobQueue({
     mesh: () => source.get(),
     run: async (request, loaded, onEvent) => {
-      const summary = await runMesh({ root, mesh: loaded.mesh, graph: loaded.graph, warehouse, ...(request.select ? { select: request.select } : {}), fullRefresh: request.fullRefresh ?? false, onEvent });
+      let summary: RunSummary;
+      try {
+        summary = await runMesh({ root, mesh: loaded.mesh, graph: loaded.graph, warehouse, command: `tessera serve (${request.trigger})`, ...(request.select ? { select: request.select } : {}), fullRefresh: request.fullRefresh ?? false, onEvent });
+      } catch (error) {
+        // Another server builds these products now: that run is this job's run, not a second one.
+        const joined = error instanceof ProductBusyError ? await joinRunInFlight(state, coordinator, error) : undefined;
+        if (!joined) throw error;
+        onEvent({ type: 'run-started', runId: joined.runId, nodes: [], abandoned: [], strayTables: [] });
+        return joined;
+      }
       await alerting.afterRun(summary);
       return summary;
     },
@@ -100,6 +124,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   await syncPortViews(warehouse, warehouse.dialect, state, first.graph ?? emptyGraph(), first.mesh);
   // The engine's own wall behind the gateway: no file or network access outside the mesh.
   await warehouse.sandbox?.(sandboxDirectories(root, opened.path, first.mesh));
+  // On an engine with roles, the roles (the gateway's among them) exist before the first consumer query.
+  const firstMesh = first.mesh;
+  if (enginesHaveRoles(warehouse)) await coordinator.serialized('grants', () => applyEngineGrants(warehouse, firstMesh, first.graph ?? emptyGraph(), new Date()));
   const governed = await openServerAccess(root, warehouse, state, () => source.get(), options.limits);
   const { access, gateway, auth, maskSalt, adminToken } = governed;
   const host = options.host ?? '127.0.0.1';
@@ -117,6 +144,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     startedAt: new Date().toISOString(),
     allowedHosts: allowedHostsFor(host, options.allowedHosts),
     alerts: alerting,
+    ...(options.schedule ?? true ? { leadsSchedules: () => leadership.isLeader } : {}),
+    leadsAlerts: () => alertsLeadership.isLeader,
   };
 
   // A due product runs with the upstream products whose ports are stale (past their SLA or never published).
@@ -130,8 +159,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     jobs.submit({ kind: 'run', select, trigger: 'schedule' });
   };
   const scheduler = new Scheduler((product, at) => void due(product, at));
+  // Several servers may share a PostgreSQL warehouse: only the leader fires schedules.
+  const leadership = new Leadership(coordinator, 'scheduler', options.leaderRetryMs ?? 5_000, async () => {
+    await arm();
+  }, (error) => {
+    process.stderr.write(`scheduler leadership: ${error instanceof Error ? error.message : String(error)}\n`);
+  });
+  let arm: () => Promise<void> = () => Promise.resolve();
   if (options.schedule ?? true) {
-    const arm = async (): Promise<void> => {
+    arm = async (): Promise<void> => {
       const loaded = source.get();
       if (!loaded.mesh || !loaded.graph) return;
       const schedules = productSchedules(loaded.mesh, loaded.graph);
@@ -144,11 +180,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         await due(s.product, new Date());
       }
     };
-    await arm();
+    await leadership.start();
     // A changed schedule (or a new port) takes effect when the mesh reloads.
     reloaded = () => {
       const loaded = source.get();
-      if (loaded.mesh && loaded.graph && !loaded.broken) scheduler.schedule(productSchedules(loaded.mesh, loaded.graph));
+      if (leadership.isLeader && loaded.mesh && loaded.graph && !loaded.broken) scheduler.schedule(productSchedules(loaded.mesh, loaded.graph));
     };
   }
   source.watch();
@@ -162,6 +198,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      leadership.stop();
+      alertsLeadership.stop();
       scheduler.stop();
       await source.close();
       await jobs.close();
@@ -169,6 +207,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await pg?.close();
       await app.close();
       await governed.close();
+      await coordinator.release();
       rmSync(serverNotePath(root), { force: true });
       await opened.release();
     })());
@@ -180,6 +219,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(pg ? { pg: { host: pg.host, port: pg.port } } : {}),
     app,
     context,
+    leadsSchedules: () => leadership.isLeader,
     close,
   };
 }
@@ -206,6 +246,7 @@ function sandboxDirectories(root: string, warehouseFile: string, mesh: Mesh): st
   const dirs = new Set([root, dirname(warehouseFile)]);
   for (const product of mesh.products) {
     for (const source of product.spec.sources ?? []) {
+      if (source.type !== undefined && source.type !== 'file') continue; // read over the network by Tessera, not by the warehouse
       // The folder before the first glob character: a glob reads only below it.
       const fixed = source.path.split(/[*?[{]/)[0] ?? '';
       dirs.add(dirname(resolve(root, fixed.endsWith('/') ? `${fixed}x` : fixed)));

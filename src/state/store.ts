@@ -47,6 +47,12 @@ export interface NodeResult {
    * nothing was published; consumers read the same data as before. The version they read.
    */
   readonly unchanged?: { readonly version: number };
+  /**
+   * For a database source: rows read from the source in this run, whether only those past
+   * the high-water mark, rows removed by a key scan, and the new mark. In the run's summary
+   * only; the mark itself is kept by the cursor store.
+   */
+  readonly ingested?: { readonly rows: number; readonly incremental: boolean; readonly deleted?: number; readonly highWater?: string };
 }
 
 /** `published` is serving or kept for rollback; `rejected` failed its audit; `dropped` aged out. */
@@ -123,8 +129,11 @@ export interface StateStore {
   migrate(): Promise<void>;
   startRun(run: { selector: string; pid: number; nodes: number; startedAt: Date; kind?: 'run' | 'test' }): Promise<number>;
   finishRun(id: number, summary: Omit<RunRecord, 'id' | 'kind' | 'startedAt' | 'finishedAt' | 'selector' | 'pid' | 'nodes'> & { finishedAt: Date }): Promise<void>;
-  /** Marks runs left `running` by a process that died as `abandoned`; returns their ids. */
-  abandonUnfinishedRuns(): Promise<number[]>;
+  /**
+   * Records runs left `running` as `abandoned` and returns their ids: all of them when this
+   * process is the only writer, else those whose process is gone (`alive` says which still run).
+   */
+  abandonUnfinishedRuns(alive?: (ids: readonly number[]) => Promise<ReadonlySet<number>>): Promise<number[]>;
   recordNodeResults(runId: number, results: readonly NodeResult[]): Promise<void>;
   /** Replaces recorded results of a run's nodes (a port held back at the run's end by `publish: together`). */
   amendNodeResults(runId: number, results: readonly NodeResult[]): Promise<void>;

@@ -48,7 +48,11 @@ export async function startCatalog(): Promise<CatalogSession> {
   writeFileSync(productFile, spec.replace('avg(avg_basket) between 10 and 150', FAILING.check));
   const broken = await runCli(['run', '--dir', dir, '--select', FAILING.product]);
   if (broken.exitCode !== 1) throw new Error(`the run with a failing check should exit 1:\n${broken.stdout}\n${broken.stderr}`);
+  return serveCatalog(dir);
+}
 
+/** The catalog of the mesh in `dir` (which `close()` removes), served in process and driven by headless Chromium. */
+export async function serveCatalog(dir: string): Promise<CatalogSession> {
   // TESSERA_WEB_DIR: a catalog built elsewhere (`vite build --outDir …`), e.g. while dist/ is being rebuilt.
   const webDir = process.env.TESSERA_WEB_DIR;
   const server = await startServer({ root: dir, port: 0, logger: false, schedule: false, ...(webDir ? { webDir } : {}) });

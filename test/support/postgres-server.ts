@@ -41,7 +41,9 @@ export async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -87,8 +89,10 @@ export async function startPostgres(): Promise<PostgresServer> {
     const client = new pg.Client({ connectionString: urlOf(database) });
     await client.connect();
     try {
-      const result = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
-      return Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows;
+      // Several statements answer with one result each: the last one's rows are the answer.
+      const result = (await client.query(text)) as unknown as pg.QueryResult<pg.QueryResultRow> | pg.QueryResult<pg.QueryResultRow>[];
+      const last = Array.isArray(result) ? result.at(-1) : result;
+      return last?.rows ?? [];
     } finally {
       await client.end();
     }
@@ -103,14 +107,15 @@ export async function startPostgres(): Promise<PostgresServer> {
       await sql(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
       return urlOf(name);
     },
-    async stop() {
-      if (stopped) return;
+    stop() {
+      if (stopped) return Promise.resolve();
       stopped = true;
       try {
         asServerUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+      return Promise.resolve();
     },
   };
 }

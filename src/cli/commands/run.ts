@@ -19,6 +19,10 @@ export interface RunCommandOptions {
   threads?: number;
   fullRefresh?: boolean;
   json?: boolean;
+  /** Build in this process even when `tessera worker` processes are alive. */
+  local?: boolean;
+  /** Build on workers only; an error when none is alive. */
+  workers?: boolean;
 }
 
 export function registerRun(program: Command, context: CommandContext): void {
@@ -29,7 +33,10 @@ export function registerRun(program: Command, context: CommandContext): void {
     .option('--threads <n>', 'nodes built at once (default: the number of cores, at least 2)', positiveInteger)
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('--json', 'print the run summary as JSON')
+    .option('--local', 'build in this process, even when `tessera worker` processes are alive (PostgreSQL warehouse)')
+    .option('--workers', 'build on `tessera worker` processes only; an error when none is alive')
     .action(async (options: RunCommandOptions) => {
+      if (options.local && options.workers) throw new UsageError('--local and --workers exclude each other: choose where the nodes are built.');
       await runCommand(context, options, 'tessera run');
     });
 }
@@ -47,7 +54,10 @@ export async function runCommand(context: CommandContext, options: RunCommandOpt
     if (remote) printSummary(context.output, remote, await failedChecksFromServer(server, remote));
     return undefined;
   }
-  const { runMesh, SelectionError, storageTrouble, warehousePath } = await import('../../runner/index.js');
+  if (options.workers && opened.mesh.spec.warehouse?.type !== 'postgres') {
+    throw new UsageError('--workers needs a shared PostgreSQL warehouse (`warehouse: { type: postgres, url_env: … }` in tessera.yaml); this mesh uses an embedded DuckDB file, which one process builds.');
+  }
+  const { runMesh, NoWorkersError, ProductBusyError, SelectionError, storageTrouble, warehousePath } = await import('../../runner/index.js');
   const selection = [command, ...(options.select ?? [])].join(' ');
   return withWarehouse(context, root, opened.mesh, { readOnly: false, command: selection }, async (warehouse) => {
     const progress = options.json ? undefined : new Progress(context.output);
@@ -60,12 +70,14 @@ export async function runCommand(context: CommandContext, options: RunCommandOpt
     try {
       summary = await runMesh({
         root,
+        command: [command, ...(options.select ? ['--select', ...options.select] : [])].join(' '),
         mesh: opened.mesh,
         graph: opened.graph,
         warehouse,
         ...(options.select ? { select: options.select } : {}),
         ...(options.threads === undefined ? {} : { concurrency: options.threads }),
         fullRefresh: options.fullRefresh ?? false,
+        workers: options.local ? 'local' : options.workers ? 'required' : 'auto',
         signal: guard.signal,
         onEvent: (event: RunEvent) => {
           guard.on(event);
@@ -76,6 +88,11 @@ export async function runCommand(context: CommandContext, options: RunCommandOpt
       progress?.stop();
       guard.release();
       if (error instanceof SelectionError) throw new UsageError(error.message);
+      if (error instanceof ProductBusyError || error instanceof NoWorkersError) {
+        context.output.err(`error: ${error.message}`);
+        context.setExit(ExitCode.failed);
+        return undefined;
+      }
       // The warehouse could not be written before any node ran (a full disk, no permission): say so, no trace.
       const trouble = storageTrouble(error, warehousePath(root, opened.mesh.spec));
       if (!trouble) throw error;
@@ -329,4 +346,6 @@ function printSummary(output: Output, summary: RunSummary, checks: readonly Chec
   const line = `${ok ? '✓' : '✗'} Run ${summary.runId} ${outcome}: ${summary.built} built, ${summary.published} published${unchanged.length > 0 ? `, ${unchanged.length} unchanged` : ''}, ${summary.failed} failed, ${summary.skipped} skipped${notStarted} · ${summary.rows.toLocaleString('en-US')} rows published · ${seconds(summary.milliseconds)}`;
   output.out(paint(output, ok ? 'green' : 'red', line));
   if (summary.unrecorded !== undefined) output.err(`warning: ${summary.unrecorded}`);
+  if (summary.engineGrants?.error !== undefined) output.err(`warning: the team roles' grants could not be brought up to date (${summary.engineGrants.error}); roles may read less than the access rules allow until \`tessera grants apply\` succeeds.`);
+  else if (summary.engineGrants && summary.engineGrants.statements > 0) output.out(`Engine grants: ${summary.engineGrants.statements} statement(s) applied to the team roles.`);
 }

@@ -22,6 +22,7 @@ export function registerServe(program: Command, context: CommandContext): void {
     .option('--query-max-rows <n>', 'rows a consumer query may return at most', positiveInteger, 1_000_000)
     .option('--query-concurrency <n>', 'consumer queries one identity may have running at once', positiveInteger, 4)
     .option('--query-rate <n>', 'consumer queries one identity may start per minute', positiveInteger, 600)
+    .option('--leader-retry <seconds>', 'several servers on one PostgreSQL warehouse: how often a server that does not fire the schedules asks to take over', positiveInteger, 5)
     .action(async (options: ServeFlags) => {
       if (!(await openValidMesh(context))) return;
       const tls = readTls(options);
@@ -42,6 +43,7 @@ export function registerServe(program: Command, context: CommandContext): void {
           host: options.host,
           port: options.port,
           schedule: options.schedule,
+          leaderRetryMs: options.leaderRetry * 1000,
           ...(options.pgPort === undefined ? {} : { pgPort: options.pgPort }),
           ...(tls ? { tls } : {}),
           ...(options.allowedHost ? { allowedHosts: options.allowedHost } : {}),
@@ -86,6 +88,7 @@ interface ServeFlags {
   queryMaxRows: number;
   queryConcurrency: number;
   queryRate: number;
+  leaderRetry: number;
 }
 
 function isLoopback(host: string): boolean {

@@ -35,7 +35,7 @@ export const errorResponses = { 400: errorSchema, 401: errorSchema, 403: errorSc
 export const healthEnum = { type: 'string', enum: ['ok', 'warning', 'failing', 'unknown'] } as const;
 
 export const healthzSchema = obj(
-  { status: str, mesh: obj({ broken: bool, loadedAt: str, products: int }, ['broken', 'loadedAt', 'products']), startedAt: str },
+  { status: str, mesh: obj({ broken: bool, loadedAt: str, products: int }, ['broken', 'loadedAt', 'products']), startedAt: str, scheduler: { type: 'string', enum: ['leader', 'follower', 'off'] }, alerts: { type: 'string', enum: ['leader', 'follower'] } },
   ['status', 'mesh', 'startedAt'],
 );
 

@@ -244,6 +244,23 @@ export interface Run {
   rows: number;
 }
 
+/** A `tessera worker` process (GET /api/workers; src/server/api/workers.ts). */
+export interface WorkerRecord {
+  /** `host:pid:random`. */
+  id: string;
+  host: string;
+  pid: number;
+  /** Nodes it builds at once. */
+  concurrency: number;
+  leaseMs: number;
+  startedAt: string;
+  heartbeatAt: string;
+  /** A heartbeat within its lease. */
+  alive: boolean;
+  /** The nodes it holds now. */
+  leases: { runId: number; nodeId: string; attempt: number; leaseUntil: string }[];
+}
+
 export interface RunDetail {
   run: Run;
   /** All nodes, or with `?limit=` a page of them by start time. */
@@ -430,12 +447,45 @@ export interface IncidentNotification {
   kind: string;
   channel: { type: string; place: string };
   status: 'pending' | 'delivered' | 'dead';
+  /** Pending split for people: retrying (failed, waits its next attempt), held (grouping window, quiet hours), queued (due). */
+  state: DeliveryState;
   attempts: number;
   createdAt: string;
   nextAttemptAt: string;
   deliveredAt?: string;
   lastError?: string;
   answer?: string;
+  /** A grouping window's message: how many messages it gathers. */
+  grouped?: number;
+  incidents?: number[];
+}
+
+export type DeliveryState = 'delivered' | 'dead' | 'retrying' | 'held' | 'queued';
+
+/** `GET /api/teams/:id/deliveries`: the delivery log of each of a team's channels. */
+export interface TeamDeliveries {
+  team: string;
+  channels: {
+    type: string;
+    place: string;
+    /** False: a channel since removed from teams.yaml, shown for its history. */
+    declared: boolean;
+    /** Why it cannot be used now (a variable not set, a secret in the repository). */
+    problem?: string;
+    /** `pending` counts everything not sent yet; `retrying` and `held` are parts of it. */
+    counts: { delivered: number; pending: number; retrying: number; held: number; dead: number };
+    notifications: IncidentNotification[];
+  }[];
+}
+
+/** `GET /api/teams/:id/incident-times`: one week of a team's answers to incidents. */
+export interface WeekTimes {
+  /** The Monday the week starts on, YYYY-MM-DD. */
+  week: string;
+  acknowledged: number;
+  mttaMinutes?: number;
+  resolved: number;
+  mttrMinutes?: number;
 }
 
 export interface IncidentDetail {

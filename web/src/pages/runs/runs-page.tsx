@@ -1,8 +1,8 @@
-/** Recent runs and tests, newest first, and a button to start one. */
+/** Recent runs and tests, newest first, a button to start one, and the workers that build them. */
 import type { ReactNode } from 'react';
 import { useApi } from '../../api/client.js';
 import { useMe } from '../../api/session.js';
-import type { Run } from '../../api/types.js';
+import type { Run, WorkerRecord } from '../../api/types.js';
 import { Link, paths } from '../../router.js';
 import { formatAgo, formatCount, formatDateTime, formatDuration } from '../../ui/format.js';
 import { WhenLoaded } from '../../ui/loading.js';
@@ -12,6 +12,7 @@ import { JobProgress, RunNowButton, RunNowHelp } from './run-now.js';
 import { RunStatus } from './run-status.js';
 import { useJob } from './use-job.js';
 import { usePollWhile, useRefreshKey } from './use-refresh.js';
+import { WorkersPanel } from './workers-panel.js';
 import './runs.css';
 import { ScrollRegion } from '../../ui/scroll-region.js';
 
@@ -23,8 +24,12 @@ export function RunsPage(): ReactNode {
   const loaded = useApi<{ runs: Run[] }>(`/api/runs?limit=${LIMIT}`, key);
   const job = useJob('run', refresh);
   const me = useMe();
+  const workers = useApi<{ workers: WorkerRecord[] }>('/api/workers', key);
   // A run started elsewhere (the scheduler, a terminal) shows as running: follow it to its end.
-  usePollWhile(loaded.state === 'ready' && loaded.data.runs.some((run) => run.status === 'running'), 3000, refresh);
+  const running = loaded.state === 'ready' && loaded.data.runs.some((run) => run.status === 'running');
+  usePollWhile(running, 3000, refresh);
+  // Workers' heartbeats and leases change while any is listed: follow them, more slowly.
+  usePollWhile(!running && workers.state === 'ready' && workers.data.workers.length > 0, 5000, refresh);
   return (
     <div className="stack">
       <header className="page-header">
@@ -51,6 +56,7 @@ export function RunsPage(): ReactNode {
         )}
       </header>
       <JobProgress state={job.state} />
+      <WorkersPanel loaded={workers} />
       <WhenLoaded loaded={loaded} what="runs">
         {(data) => <RunsTable runs={data.runs} />}
       </WhenLoaded>

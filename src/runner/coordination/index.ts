@@ -1,0 +1,2 @@
+export { openCoordinator, ProductBusyError, thisProcess, type LockHolder, type RunCoordinator } from './coordinator.js';
+export { runAliveSql } from './postgres.js';
