@@ -242,6 +242,35 @@ describe('the example grocery mesh on PostgreSQL', () => {
 });
 
 describe('file sources on PostgreSQL', () => {
+  it('loads scalar columns as CSV that DuckDB writes, with the same values as the row path', async () => {
+    const file = join(dir, 'scalars.parquet');
+    const duck = await openWarehouse({ type: 'duckdb', path: ':memory:' });
+    const columns = `id, CASE id WHEN 0 THEN 'plain' WHEN 1 THEN 'a "quoted", comma' WHEN 2 THEN 'two' || chr(10) || 'lines' WHEN 3 THEN '' ELSE NULL END AS label,
+      id % 2 = 0 AS even, DATE '2024-02-29' + CAST(id AS INTEGER) AS day, TIMESTAMP '2024-01-02 03:04:05.123456' + to_seconds(id) AS at,
+      TIMESTAMPTZ '2024-01-02 03:04:05+02' AS at_tz, CASE id WHEN 1 THEN CAST('inf' AS DOUBLE) WHEN 2 THEN CAST('nan' AS DOUBLE) ELSE id / 3 END AS ratio,
+      CAST(id * 1.25 AS DECIMAL(12,2)) AS amount, CAST('170141183460469231731687303715884105727' AS HUGEINT) AS huge, uuid() IS NOT NULL AS has_uuid,
+      INTERVAL 1 DAY * id AS span, TIME '12:34:56' AS clock, CAST(id AS UTINYINT) AS small`;
+    try {
+      await duck.execute(`COPY (SELECT ${columns} FROM range(5) AS t(id)) TO ${duck.dialect.literal(file)} (FORMAT parquet)`);
+      const pg = await openWarehouse({ type: 'postgres', url: await server.createDatabase('csvload') });
+      try {
+        await pg.execute('CREATE SCHEMA landing');
+        const read = { format: 'parquet' as const, path: file, options: {} };
+        expect(await loadFilesThroughDuckDB(pg, 'landing', 'by_csv', read)).toBe(5);
+        // Without a CSV path the rows go value by value: the reference.
+        expect(await loadFilesThroughDuckDB({ load: pg.load?.bind(pg) }, 'landing', 'by_rows', read)).toBe(5);
+        expect(await pg.columns('landing', 'by_csv')).toEqual(await pg.columns('landing', 'by_rows'));
+        const byCsv = await pg.query('SELECT * FROM landing.by_csv ORDER BY id');
+        expect(byCsv).toEqual(await pg.query('SELECT * FROM landing.by_rows ORDER BY id'));
+        expect(byCsv.map((r) => r.label)).toEqual(['plain', 'a "quoted", comma', 'two\nlines', '', null]);
+      } finally {
+        await pg.close();
+      }
+    } finally {
+      await duck.close();
+    }
+  });
+
   it('reads a file with DuckDB and loads its rows and types, nested values as jsonb', async () => {
     const file = join(dir, 'odd.parquet');
     const duck = await openWarehouse({ type: 'duckdb', path: ':memory:' });

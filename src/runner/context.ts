@@ -18,7 +18,7 @@ export interface BuildContext {
   /** Rebuild incremental models from scratch. */
   readonly fullRefresh: boolean;
   /** The warehouse's bulk path, which database sources stream their rows through. */
-  readonly warehouse?: Pick<Warehouse, 'load'>;
+  readonly warehouse?: Pick<Warehouse, 'load' | 'loadCsv'>;
   /** What models may read of other products' ports; without it, models read ports as written (tests of the runner alone). */
   readonly access?: ModelAccess;
   /**

@@ -4,7 +4,11 @@
  * the warehouse's bulk path (`load()`, COPY on PostgreSQL) a chunk at a time, so a large
  * file never sits whole in memory. The table gets the columns and types DuckDB read.
  */
-import { canStream, duckdbDialect, openWarehouse, type JsonValue, type LoadColumn, type Warehouse } from '../warehouse/index.js';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { canStream, duckdbDialect, openWarehouse, type JsonValue, type LoadColumn, type Session, type Warehouse } from '../warehouse/index.js';
 
 export interface FileRead {
   readonly format: 'csv' | 'parquet' | 'json';
@@ -14,13 +18,20 @@ export interface FileRead {
 }
 
 /** Loads the rows of `read` into `schema.name` (replacing it); returns how many. */
-export async function loadFilesThroughDuckDB(target: Pick<Warehouse, 'load'>, schema: string, name: string, read: FileRead): Promise<number> {
+export async function loadFilesThroughDuckDB(target: Pick<Warehouse, 'load' | 'loadCsv'>, schema: string, name: string, read: FileRead): Promise<number> {
   if (!target.load) throw new Error('loadFilesThroughDuckDB: the warehouse has no bulk path');
   const reader = await openWarehouse({ type: 'duckdb', path: ':memory:', threads: 1 });
   try {
     const session = await reader.connect();
     if (!canStream(session)) throw new Error('a DuckDB session streams');
-    const result = await session.stream(`SELECT * FROM ${duckdbDialect.readFiles?.(read.format, read.path, read.options) ?? ''}`, []);
+    const from = duckdbDialect.readFiles?.(read.format, read.path, read.options) ?? '';
+    if (target.loadCsv) {
+      const described = await session.stream(`SELECT * FROM ${from} LIMIT 0`, []);
+      const columns: LoadColumn[] = described.columns.map((column) => ({ name: column.name, type: portableType(column.type) }));
+      // Scalar columns only: DuckDB writes lists, structs and blobs in its own notation, which the target would not read.
+      if (described.columns.every((column) => csvSafe(column.type))) return await loadAsCsv(session, target.loadCsv.bind(target), schema, name, from, columns);
+    }
+    const result = await session.stream(`SELECT * FROM ${from}`, []);
     const columns: LoadColumn[] = result.columns.map((column) => ({ name: column.name, type: portableType(column.type) }));
     const blobs = result.columns.map((column) => column.type === 'BLOB');
     async function* batches(): AsyncGenerator<JsonValue[][]> {
@@ -32,6 +43,28 @@ export async function loadFilesThroughDuckDB(target: Pick<Warehouse, 'load'>, sc
   } finally {
     await reader.close();
   }
+}
+
+/**
+ * DuckDB writes the rows as CSV itself (in its own threads, not value by value in
+ * JavaScript) to a temporary file, which streams into the target's CSV bulk path: about
+ * four times faster than the row path for the example's order lines. The file needs as
+ * much free space as the CSV text of the source, and is removed at once.
+ */
+async function loadAsCsv(session: Session, loadCsv: NonNullable<Warehouse['loadCsv']>, schema: string, name: string, from: string, columns: readonly LoadColumn[]): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'tessera-load-'));
+  try {
+    const file = join(dir, 'rows.csv');
+    await session.execute(`COPY (SELECT * FROM ${from}) TO ${duckdbDialect.literal(file)} (FORMAT csv, HEADER false)`);
+    return await loadCsv(schema, name, columns, createReadStream(file, { highWaterMark: 1 << 20 }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether DuckDB's CSV text of a value of this type is what PostgreSQL's CSV reader reads as the same value. */
+export function csvSafe(duckdbType: string): boolean {
+  return !/\[|STRUCT|MAP\(|UNION\(|BLOB|BIT\b|GEOMETRY|VARIANT/i.test(duckdbType);
 }
 
 /**

@@ -149,6 +149,12 @@ export interface Warehouse extends Session {
    * duration (`P1DT2H`).
    */
   load?(schema: string, name: string, columns: readonly LoadColumn[], batches: AsyncIterable<readonly (readonly JsonValue[])[]>, options?: { readonly append?: boolean }): Promise<number>;
+  /**
+   * Like `load()`, from CSV text already written (no header, columns in order, an unquoted
+   * empty field is NULL, an empty string is quoted): the engine parses it itself, so no
+   * value passes through JavaScript. For engines whose bulk path reads CSV (COPY).
+   */
+  loadCsv?(schema: string, name: string, columns: readonly LoadColumn[], csv: AsyncIterable<string | Buffer>): Promise<number>;
 }
 
 export type WarehouseErrorCode = 'warehouse/sql' | 'warehouse/locked' | 'warehouse/open';

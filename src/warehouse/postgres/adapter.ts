@@ -91,6 +91,21 @@ class PostgresWarehouse implements Warehouse {
     }
   }
 
+  /** `load()` from CSV text, in one transaction on a session of its own. */
+  async loadCsv(schema: string, name: string, columns: readonly LoadColumn[], csv: AsyncIterable<string | Buffer>): Promise<number> {
+    if (this.closed) throw new Error('loadCsv() called on a closed warehouse.');
+    if (this.readOnly) throw new Error('loadCsv() called on a read-only warehouse.');
+    const session = await this.session();
+    try {
+      return await session.transaction(async (tx) => {
+        await tx.execute(createSql(schema, name, columns, false));
+        return tx.copyIn(copySql(schema, name, columns), csv);
+      });
+    } finally {
+      await session.close();
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

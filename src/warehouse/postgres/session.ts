@@ -124,7 +124,7 @@ export class PostgresSession implements StreamingSession {
 
 
   /** Runs `COPY … FROM STDIN` (`sql`) fed with `chunks` of its text; returns the rows copied. */
-  async copyIn(sql: string, chunks: AsyncIterable<string>): Promise<number> {
+  async copyIn(sql: string, chunks: AsyncIterable<string | Buffer>): Promise<number> {
     return this.run(sql, async (client) => {
       const copy = client.query(copyFrom(sql));
       await pipeline(Readable.from(chunks), copy);
