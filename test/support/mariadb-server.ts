@@ -6,7 +6,7 @@
  * production. As root the server runs as the `mysql` user, which refuses to run as root.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -49,7 +49,8 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   for (let attempt = 0; server === undefined; attempt++) {
     port = await freePort();
     const child = spawn(
-      'mariadbd',
+      // Debian puts the server in /usr/sbin, which is not on every user's PATH.
+      existsSync('/usr/sbin/mariadbd') ? '/usr/sbin/mariadbd' : 'mariadbd',
       [
         '--no-defaults', `--datadir=${data}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1',
         `--pid-file=${join(dir, 'mariadbd.pid')}`, `--log-error=${join(dir, 'error.log')}`, '--skip-name-resolve',
