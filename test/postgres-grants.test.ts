@@ -176,3 +176,31 @@ describe('the gateway over a PostgreSQL warehouse', () => {
     }
   }, 60_000);
 });
+
+describe('access requests and the engine roles', () => {
+  it('an approved request lets the team role read at once, and a revoked one stops it at once', async () => {
+    const { startServer } = await import('../src/server/index.js');
+    const { PEOPLE } = await import('./support/people-mesh.js');
+    const server = await startServer({ root: people.dir, port: 0, logger: false, schedule: false });
+    try {
+      const token = async (email: string): Promise<string> => (await server.context.access.createToken({ kind: 'member', email }, { createdBy: 'test' })).secret;
+      const carol = await token(PEOPLE.carol);
+      const alice = await token(PEOPLE.alice);
+      const post = async (who: string, path: string, body: unknown): Promise<{ status: number; body: { id?: number; status?: string } }> => {
+        const response = await fetch(`${server.url}/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: response.status, body: (await response.json()) as { id?: number; status?: string } };
+      };
+      expect((await psql('carol', 'select count(*) from people.customers')).error).toMatch(/permission denied/);
+      const asked = await post(carol, '/access-requests', { port: 'people.customers', purpose: 'Quarterly revenue per customer', team: 'finance-team' });
+      expect(asked.status).toBe(201);
+      expect((await post(alice, `/access-requests/${String(asked.body.id)}/approve`, {})).body.status).toBe('approved');
+      const granted = await psql('carol', 'select email from people.customers order by customer_id');
+      expect(granted.error).toBeUndefined();
+      expect(granted.rows.map((r) => r[0])).not.toEqual(RAW_EMAILS);
+      expect((await post(alice, `/access-requests/${String(asked.body.id)}/revoke`, { reason: 'quarter closed' })).body.status).toBe('revoked');
+      expect((await psql('carol', 'select count(*) from people.customers')).error).toMatch(/permission denied/);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+});

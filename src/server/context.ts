@@ -95,4 +95,9 @@ export interface ServerContext {
   readonly leadsSchedules?: () => boolean;
   /** Whether this server sends the notifications and ticks the SLA timer (one server at a time). */
   readonly leadsAlerts?: () => boolean;
+  /**
+   * Brings the engine's roles to the access rules after a grant changed (an access request
+   * approved or revoked), on an engine with roles; the gateway already applies it at once.
+   */
+  readonly syncEngineGrants?: () => Promise<void>;
 }

@@ -146,6 +146,19 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     alerts: alerting,
     ...(options.schedule ?? true ? { leadsSchedules: () => leadership.isLeader } : {}),
     leadsAlerts: () => alertsLeadership.isLeader,
+    ...(enginesHaveRoles(warehouse)
+      ? {
+          syncEngineGrants: async () => {
+            const loaded = source.get();
+            if (!loaded.mesh || !loaded.graph) return;
+            const { mesh, graph } = loaded;
+            await coordinator.serialized('grants', () => applyEngineGrants(warehouse, mesh, graph, new Date())).catch((error: unknown) => {
+              // The decision stands and the gateway enforces it; the engine's roles catch up at the next run or `tessera grants apply`.
+              process.stderr.write(`engine grants: could not be brought up to date (${error instanceof Error ? error.message : String(error)}); run \`tessera grants apply\`\n`);
+            });
+          },
+        }
+      : {}),
   };
 
   // A due product runs with the upstream products whose ports are stale (past their SLA or never published).

@@ -156,6 +156,7 @@ export function registerAccess(app: FastifyInstance, ctx: ServerContext): void {
       if (autoApproves(identity, policy, unmasked)) {
         answer = (await ctx.access.decideAccessRequest(created.id, { status: 'approved', by: 'auto-approve', reason: `members of ${teamsOf(identity).filter((t) => policy.autoApprove.includes(t)).join(', ')} are approved at once`, from: ['pending'] })) ?? created;
         ctx.gateway.grantsChanged();
+        await ctx.syncEngineGrants?.();
       } else await ctx.alerts?.accessRequested({ ...created, product: policy.product, owner: policy.owner });
       return reply.code(201).send(requestJson(identity, answer));
     },
@@ -203,6 +204,8 @@ export function registerAccess(app: FastifyInstance, ctx: ServerContext): void {
         const decided = await ctx.access.decideAccessRequest(found.id, { status, by: labelOf(identity), ...(reason === undefined ? {} : { reason }), from });
         if (!decided) throw new ApiError(409, 'conflict', `Access request ${found.id} is ${found.status}; it can be ${path === 'revoke' ? 'revoked' : 'decided'} only when ${from.join(' or ')}.`);
         ctx.gateway.grantsChanged();
+        // A BI tool connected straight to the engine with a team's role is bound by the decision at once too.
+        await ctx.syncEngineGrants?.();
         // A pending request was an incident of the owners: deciding it settles that.
         if (from.includes('pending')) await ctx.alerts?.accessDecided(decided, { status, by: labelOf(identity), reason });
         return requestJson(identity, decided);
