@@ -8,7 +8,7 @@
  */
 import type { Dialect, Row, Session } from '../warehouse/index.js';
 import { STATE_SCHEMA } from './sql-state-store.js';
-import { StateTables } from './state-tables.js';
+import { StateTables, underLock } from './state-tables.js';
 import { num, text, utc } from './values.js';
 
 /** A node leased this many times without an outcome is given up: it may be what kills its workers. */
@@ -77,8 +77,7 @@ export class LeaseStore extends StateTables {
   /** Creates the tables once, also when several processes start together (CREATE … IF NOT EXISTS races on PostgreSQL). */
   async migrate(): Promise<void> {
     await this.serial((s) =>
-      s.transaction(async (tx) => {
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('tessera_state.node_leases'))`);
+      underLock(s, this.dialect, 'migrate', async (tx) => {
         await tx.execute(`${this.dialect.createSchema(STATE_SCHEMA)};
           CREATE TABLE IF NOT EXISTS ${this.t('node_leases')} (
             run_id INTEGER NOT NULL, node_id VARCHAR NOT NULL, status VARCHAR NOT NULL, worker VARCHAR, lease_until TIMESTAMP,

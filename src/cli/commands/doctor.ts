@@ -86,8 +86,8 @@ async function warehouseFindings(warehouse: Warehouse, mesh: Mesh, graph: MeshGr
   } else {
     findings.push({ area: 'grants', status: 'ok', message: `${warehouse.dialect.name} has no roles: the gateway enforces access` });
   }
-  if (stateTables.has('workers')) findings.push(...(await workerFindings(warehouse)));
-  else if (!coordinatorIsLocal(warehouse)) findings.push({ area: 'workers', status: 'ok', message: 'no workers registered: runs build in the process that starts them' });
+  // Workers exist only over PostgreSQL; `readWorkers` answers none before any registered.
+  if (warehouse.dialect.name === 'postgres') findings.push(...(await workerFindings(warehouse)));
   if (stateTables.has('outbox')) {
     const [dead] = await warehouse.query(`SELECT count(*) AS n FROM ${warehouse.dialect.table(STATE_SCHEMA, 'outbox')} WHERE status = 'dead'`);
     const n = Number(dead?.n ?? 0);
@@ -128,10 +128,6 @@ function channelFindings(mesh: Mesh): Finding[] {
     if (variable !== undefined && !process.env[variable]) findings.push({ area: 'warehouse', status: 'fail', message: `the warehouse URL comes from ${variable}, which is not set`, hint: `export ${variable}=postgres://user:password@host:5432/database` });
   }
   return findings;
-}
-
-function coordinatorIsLocal(warehouse: Warehouse): boolean {
-  return warehouse.dialect.name !== 'postgres';
 }
 
 function print(output: Output, findings: readonly Finding[]): void {
